@@ -1,0 +1,131 @@
+#pragma once
+// Function<T>: how every op, built-in or user-defined, enters the graph (the pattern of
+// torch::autograd::Function). An op is a struct with two static functions:
+//
+//   struct Square : xgrad::Function<Square> {
+//     static constexpr const char* name = "square";
+//     static Tensor forward(AutogradContext* ctx, const Tensor& x) {
+//       ctx->save_for_backward({x});
+//       return x * x;
+//     }
+//     // d(x^2)/dx = 2x
+//     static TensorList backward(AutogradContext* ctx, TensorList grad_outputs) {
+//       auto x = ctx->get_saved_variables()[0];
+//       return {grad_outputs[0] * 2.0 * x};
+//     }
+//   };
+//   auto y = Square::apply(x);
+//
+// forward runs with recording off; when grad mode is on and an input requires grad, apply()
+// makes a node whose backward calls T::backward. backward is written with differentiable ops,
+// so with create_graph it is recorded too and gradients of gradients come for free.
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "attrs.hpp"
+#include "grad_mode.hpp"
+#include "node.hpp"
+#include "saved_tensor.hpp"
+#include "tensor.hpp"
+
+namespace xgrad {
+
+class AutogradContext {
+ public:
+  /// Keeps tensors for backward (inputs or outputs of forward).
+  void save_for_backward(TensorList tensors) { to_save_ = std::move(tensors); }
+  /// The tensors saved in forward; AutogradError if one was modified in place since.
+  TensorList get_saved_variables() const;
+  /// Whether input i (counting the Tensor arguments of forward) needs a gradient.
+  bool needs_input_grad(size_t i) const { return i < needs_input_grad_.size() && needs_input_grad_[i]; }
+  /// Shape of input i (counting the Tensor arguments of forward), e.g. to sum a broadcast
+  /// gradient back to it.
+  const Shape& input_shape(size_t i) const { return (*input_meta_)[i].shape; }
+  DType input_dtype(size_t i) const { return (*input_meta_)[i].dtype; }
+  /// Non-tensor values for backward: ctx->saved_data["dim"] = int64_t(1);
+  Attrs saved_data;
+
+ private:
+  template <class T>
+  friend struct Function;
+  friend class FunctionNodeBase;
+  TensorList to_save_;
+  std::vector<SavedTensor> saved_;
+  std::vector<bool> needs_input_grad_;
+  const std::vector<TensorMeta>* input_meta_ = nullptr;  // the node's
+  std::string op_name_;
+};
+
+/// The node type shared by every Function: holds the context, runs T's backward.
+class FunctionNodeBase : public Node {
+ public:
+  AutogradContext ctx;
+  void release_saved() override { ctx.saved_.clear(); }
+  /// Connects the node: edges from `inputs`, `outputs` made to point back at it. Outputs that
+  /// alias an input or a leaf are replaced by fresh handles sharing the data.
+  void connect(const TensorList& inputs, const std::vector<Tensor*>& outputs);
+};
+
+/// "leaky_relu" -> "LeakyReluBackward": the name a node of op `op` shows.
+std::string backward_node_name(const std::string& op);
+
+namespace detail {
+inline void collect_tensors(TensorList&) {}
+template <class A, class... Rest>
+void collect_tensors(TensorList& out, const A& a, const Rest&... rest) {
+  using D = std::decay_t<A>;
+  if constexpr (std::is_same_v<D, Tensor>) {
+    out.push_back(a);
+  } else if constexpr (std::is_same_v<D, TensorList>) {
+    out.insert(out.end(), a.begin(), a.end());
+  }
+  collect_tensors(out, rest...);
+}
+bool any_requires_grad(const TensorList& tensors);
+}  // namespace detail
+
+template <class T>
+struct Function {
+  class BackwardNode final : public FunctionNodeBase {
+   public:
+    std::string name() const override { return backward_node_name(T::name); }
+    TensorList apply(TensorList&& grad_outputs) override {
+      return T::backward(&ctx, std::move(grad_outputs));
+    }
+  };
+
+  /// Runs T::forward and records it in the graph when needed. Returns what forward returns
+  /// (a Tensor or a TensorList).
+  template <class... Args>
+  static auto apply(Args&&... args) {
+    TensorList inputs;
+    detail::collect_tensors(inputs, args...);
+    const bool record = GradMode::is_enabled() && detail::any_requires_grad(inputs);
+    if (!record) {
+      AutogradContext ctx;  // forward may save: it is simply dropped
+      NoGradGuard no_grad;
+      return T::forward(&ctx, std::forward<Args>(args)...);
+    }
+    auto node = std::make_shared<BackwardNode>();
+    node->ctx.op_name_ = T::name;
+    node->ctx.needs_input_grad_.reserve(inputs.size());
+    for (const auto& in : inputs) node->ctx.needs_input_grad_.push_back(in.defined() && in.requires_grad());
+    using Out = decltype(T::forward(&node->ctx, std::forward<Args>(args)...));
+    Out out = [&] {
+      NoGradGuard no_grad;
+      return T::forward(&node->ctx, std::forward<Args>(args)...);
+    }();
+    std::vector<Tensor*> outputs;
+    if constexpr (std::is_same_v<Out, Tensor>) {
+      outputs.push_back(&out);
+    } else {
+      for (auto& o : out) outputs.push_back(&o);
+    }
+    node->connect(inputs, outputs);
+    return out;
+  }
+};
+
+}  // namespace xgrad

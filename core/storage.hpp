@@ -1,0 +1,78 @@
+#pragma once
+// The data behind tensors: one flat, contiguous xtensor container per storage, in the
+// tensor's dtype. Kernels see it with the tensor's shape through `as_xt<T>(t)` (an adaptor, no
+// copy) or as raw pointers for flat loops. Included by .cpp files and by core/xarray.hpp.
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xnoalias.hpp>
+#include <xtensor/xtensor.hpp>
+
+#include <atomic>
+#include <variant>
+
+#include "error.hpp"
+#include "tensor_impl.hpp"
+
+namespace xgrad {
+
+template <class T>
+using Buffer = xt::xtensor<T, 1>;
+
+struct Storage {
+  std::variant<Buffer<float>, Buffer<double>, Buffer<int64_t>> buffer;
+  /// Bumped by each in-place change; saved tensors compare it to detect stale data.
+  std::atomic<uint64_t> version{0};
+
+  template <class T>
+  explicit Storage(Buffer<T>&& b) : buffer(std::move(b)) {}
+};
+
+/// Shape as xtensor wants it (on the stack up to rank 4).
+using XShape = xt::svector<std::size_t, 4>;
+inline XShape to_xshape(const Shape& shape) { return XShape(shape.begin(), shape.end()); }
+
+/// The storage's data pointer; T must match the dtype.
+template <class T>
+inline T* raw_data(const TensorImpl& impl) {
+  return std::get<Buffer<T>>(impl.storage->buffer).data();
+}
+template <class T>
+inline T* raw_data(const Tensor& t) {
+  return raw_data<T>(*t.impl());
+}
+
+/// The tensor's data as an xtensor expression of its shape (row-major adaptor, no copy).
+template <class T>
+inline auto as_xt(const Tensor& t) {
+  return xt::adapt(raw_data<T>(t), static_cast<std::size_t>(t.numel()), xt::no_ownership(),
+                   to_xshape(t.shape()));
+}
+
+/// A fresh tensor of `shape` and dtype T, uninitialised (every kernel writes all of it).
+template <class T>
+inline Tensor empty_tensor(const Shape& shape) {
+  Buffer<T> b = Buffer<T>::from_shape({static_cast<std::size_t>(shape_numel(shape))});
+  auto storage = std::make_shared<Storage>(std::move(b));
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), shape, dtype_of<T>()));
+}
+/// As above with the dtype chosen at run time.
+Tensor empty_tensor(const Shape& shape, DType dtype);
+
+[[noreturn]] void throw_not_floating(const char* op, DType dtype);
+
+/// Calls f(T{}) with T the C++ type of `dtype`.
+template <class F>
+inline decltype(auto) visit_dtype(DType dtype, F&& f) {
+  switch (dtype) {
+    case DType::Float32: return f(float{});
+    case DType::Float64: return f(double{});
+    default: return f(int64_t{});
+  }
+}
+/// Calls f(T{}) for a floating dtype; a DTypeError naming `op` for int64.
+template <class F>
+inline decltype(auto) visit_floating(DType dtype, const char* op, F&& f) {
+  if (dtype == DType::Float64) return f(double{});
+  if (dtype != DType::Float32) throw_not_floating(op, dtype);
+  return f(float{});
+}
+}  // namespace xgrad

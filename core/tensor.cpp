@@ -1,0 +1,142 @@
+#include "core/tensor.hpp"
+
+#include <fmt/format.h>
+
+#include "core/accumulate_grad.hpp"
+#include "core/node.hpp"
+#include "core/storage.hpp"
+
+namespace xgrad {
+
+Tensor::Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+namespace {
+const TensorImpl& checked(const TensorImpl* impl, const char* fn) {
+  if (!impl) throw ValueError(fmt::format("{}: the tensor is undefined", fn));
+  return *impl;
+}
+}  // namespace
+
+const Shape& Tensor::shape() const { return checked(impl_.get(), "shape").shape; }
+int64_t Tensor::dim() const { return static_cast<int64_t>(shape().size()); }
+int64_t Tensor::numel() const { return shape_numel(shape()); }
+DType Tensor::dtype() const { return checked(impl_.get(), "dtype").dtype; }
+int64_t Tensor::size(int64_t d) const { return shape()[normalize_dim(d, dim(), "size")]; }
+
+double Tensor::item() const {
+  if (numel() != 1) {
+    throw ValueError(fmt::format("item: a tensor of shape {} has {} elements; only a "
+                                 "one-element tensor converts to a number",
+                                 shape_str(shape()), numel()));
+  }
+  return visit_dtype(dtype(), [&](auto z) { return static_cast<double>(raw_data<decltype(z)>(*this)[0]); });
+}
+
+double Tensor::at(const Shape& index) const {
+  const Shape& s = shape();
+  if (index.size() != s.size()) {
+    throw IndexError(fmt::format("at: index {} has {} entries for a tensor of rank {}",
+                                 shape_str(index), index.size(), s.size()));
+  }
+  int64_t flat = 0;
+  for (size_t d = 0; d < s.size(); ++d) {
+    if (index[d] < 0 || index[d] >= s[d]) {
+      throw IndexError(fmt::format("at: index {} is out of range for shape {}", shape_str(index),
+                                   shape_str(s)));
+    }
+    flat = flat * s[d] + index[d];
+  }
+  return visit_dtype(dtype(), [&](auto z) { return static_cast<double>(raw_data<decltype(z)>(*this)[flat]); });
+}
+
+std::vector<double> Tensor::to_vector() const {
+  std::vector<double> out(static_cast<size_t>(numel()));
+  visit_dtype(dtype(), [&](auto z) {
+    const auto* p = raw_data<decltype(z)>(*this);
+    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<double>(p[i]);
+  });
+  return out;
+}
+
+template <class T>
+T* Tensor::data_ptr() const {
+  if (dtype() != dtype_of<T>()) {
+    throw DTypeError(fmt::format("data_ptr: the tensor is {}, not {}", dtype_name(dtype()),
+                                 dtype_name(dtype_of<T>())));
+  }
+  return raw_data<T>(*this);
+}
+template float* Tensor::data_ptr<float>() const;
+template double* Tensor::data_ptr<double>() const;
+template int64_t* Tensor::data_ptr<int64_t>() const;
+
+bool Tensor::requires_grad() const { return checked(impl_.get(), "requires_grad").requires_grad; }
+
+Tensor& Tensor::requires_grad_(bool requires_grad) {
+  TensorImpl& impl = const_cast<TensorImpl&>(checked(impl_.get(), "requires_grad_"));
+  if (requires_grad && !is_floating(impl.dtype)) {
+    throw DTypeError(fmt::format("requires_grad_: only float32 and float64 tensors can require "
+                                 "grad, not {}",
+                                 dtype_name(impl.dtype)));
+  }
+  if (!requires_grad && impl.grad_fn) {
+    throw AutogradError("requires_grad_: a tensor computed by a recorded op always requires grad; "
+                        "use detach() for a copy cut from the graph");
+  }
+  impl.requires_grad = requires_grad;
+  return *this;
+}
+
+Tensor Tensor::grad() const { return checked(impl_.get(), "grad").grad; }
+
+void Tensor::set_grad(const Tensor& grad) const {
+  TensorImpl& impl = *impl_;
+  if (grad.defined() && (grad.shape() != impl.shape || grad.dtype() != impl.dtype)) {
+    throw ShapeError(fmt::format("set_grad: a {} gradient of shape {} for a {} tensor of shape {}",
+                                 dtype_name(grad.dtype()), shape_str(grad.shape()),
+                                 dtype_name(impl.dtype), shape_str(impl.shape)));
+  }
+  std::lock_guard<std::mutex> lock(impl.mutex);
+  impl.grad = grad;
+}
+
+void Tensor::zero_grad(bool set_to_none) const {
+  TensorImpl& impl = *impl_;
+  std::lock_guard<std::mutex> lock(impl.mutex);
+  if (set_to_none || !impl.grad.defined()) {
+    impl.grad = Tensor();
+  } else {
+    impl.grad = impl.grad.detach();
+    impl.grad.zero_();
+  }
+}
+
+const std::shared_ptr<Node>& Tensor::grad_fn() const { return checked(impl_.get(), "grad_fn").grad_fn; }
+uint32_t Tensor::output_nr() const { return impl_->output_nr; }
+bool Tensor::is_leaf() const { return grad_fn() == nullptr; }
+bool Tensor::retains_grad() const { return impl_ && impl_->retains_grad; }
+
+Tensor& Tensor::retain_grad() {
+  TensorImpl& impl = *impl_;
+  if (!impl.requires_grad) {
+    throw AutogradError("retain_grad: the tensor does not require grad, so it has no gradient to keep");
+  }
+  if (!impl.grad_fn || impl.retains_grad) return *this;  // leaves keep their grad anyway
+  impl.retains_grad = true;
+  std::weak_ptr<TensorImpl> weak = impl_;
+  impl.grad_fn->add_pre_hook(impl.output_nr, [weak](const Tensor& g) {
+    if (auto self = weak.lock()) accumulate_into_grad(*self, g);
+    return Tensor();
+  });
+  return *this;
+}
+
+Tensor Tensor::detach() const { return make_view(*this, shape()); }
+
+uint64_t Tensor::version() const { return checked(impl_.get(), "version").storage->version.load(); }
+
+Tensor make_view(const Tensor& source, Shape shape) {
+  return Tensor(std::make_shared<TensorImpl>(source.impl()->storage, std::move(shape), source.dtype()));
+}
+
+}  // namespace xgrad

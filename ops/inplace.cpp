@@ -1,0 +1,79 @@
+// In-place methods, used by optimizers and initialisers. They change the data, bump the
+// version counter (so a stale saved tensor is detected), and are never recorded: changing a
+// tensor that requires grad in place is refused while grad mode is on.
+#include <fmt/format.h>
+
+#include "core/creation.hpp"
+#include "core/grad_mode.hpp"
+#include "ops/kernels.hpp"
+
+namespace xgrad {
+namespace {
+
+void check_inplace(const Tensor& self, const char* op) {
+  if (!self.defined()) throw ValueError(fmt::format("{}: the tensor is undefined", op));
+  if (self.requires_grad() && GradMode::is_enabled()) {
+    throw AutogradError(fmt::format(
+        "{}: in-place change of a tensor of shape {} that requires grad would not be recorded; "
+        "do it under NoGradGuard (as optimizers do) or on a detach()ed copy",
+        op, shape_str(self.shape())));
+  }
+}
+
+/// A one-element tensor of self's dtype holding `value`, to reuse the tensor kernels.
+Tensor scalar_like(const Tensor& self, double value) { return full({}, value, self.dtype()); }
+
+}  // namespace
+
+Tensor& Tensor::add_(const Tensor& other, double alpha) {
+  check_inplace(*this, "add_");
+  if (alpha != 1.0) {
+    NoGradGuard no_grad;
+    return add_(other * alpha);
+  }
+  kernels::binary_inplace(*this, other, "add_", [](auto&& s, auto&& o) { return s + o; });
+  return *this;
+}
+
+Tensor& Tensor::sub_(const Tensor& other, double alpha) { return add_(other, -alpha); }
+Tensor& Tensor::add_(double value) { return add_(scalar_like(*this, value)); }
+
+Tensor& Tensor::mul_(const Tensor& other) {
+  check_inplace(*this, "mul_");
+  kernels::binary_inplace(*this, other, "mul_", [](auto&& s, auto&& o) { return s * o; });
+  return *this;
+}
+Tensor& Tensor::mul_(double value) { return mul_(scalar_like(*this, value)); }
+
+Tensor& Tensor::div_(const Tensor& other) {
+  check_inplace(*this, "div_");
+  kernels::binary_inplace(*this, other, "div_", [](auto&& s, auto&& o) { return s / o; });
+  return *this;
+}
+Tensor& Tensor::div_(double value) { return div_(scalar_like(*this, value)); }
+
+Tensor& Tensor::fill_(double value) {
+  check_inplace(*this, "fill_");
+  visit_dtype(dtype(), [&](auto z) {
+    using T = decltype(z);
+    std::fill_n(raw_data<T>(*this), numel(), static_cast<T>(value));
+  });
+  impl()->storage->version++;
+  return *this;
+}
+Tensor& Tensor::zero_() { return fill_(0.0); }
+
+Tensor& Tensor::copy_(const Tensor& source) {
+  check_inplace(*this, "copy_");
+  if (!source.defined()) throw ValueError("copy_: the source tensor is undefined");
+  const Tensor src = source.dtype() == dtype() ? source : source.detach().to(dtype());
+  kernels::binary_inplace(*this, src, "copy_", [](auto&&, auto&& o) { return o; });
+  return *this;
+}
+
+Tensor& Tensor::operator+=(const Tensor& other) { return add_(other); }
+Tensor& Tensor::operator-=(const Tensor& other) { return sub_(other); }
+Tensor& Tensor::operator*=(const Tensor& other) { return mul_(other); }
+Tensor& Tensor::operator/=(const Tensor& other) { return div_(other); }
+
+}  // namespace xgrad

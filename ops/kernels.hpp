@@ -1,0 +1,90 @@
+#pragma once
+// Internal helpers shared by the op files: dtype checks and the elementwise loops.
+// Same-shape operands (the common case) run as flat loops the compiler vectorises; operands
+// of different shapes are broadcast by xtensor.
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "core/storage.hpp"
+
+namespace xgrad::kernels {
+
+/// Both tensors defined, floating, and of one dtype; errors name `op` and the dtypes.
+void check_binary(const Tensor& a, const Tensor& b, const char* op);
+/// A defined floating tensor.
+void check_floating(const Tensor& a, const char* op);
+
+/// out[i] = f(a[i]) over all elements (f takes and returns T).
+template <class F>
+Tensor unary(const Tensor& a, const char* op, F f) {
+  check_floating(a, op);
+  return visit_floating(a.dtype(), op, [&](auto z) {
+    using T = decltype(z);
+    Tensor out = empty_tensor<T>(a.shape());
+    const T* pa = raw_data<T>(a);
+    T* po = raw_data<T>(out);
+    for (int64_t i = 0, n = a.numel(); i < n; ++i) po[i] = f(pa[i]);
+    return out;
+  });
+}
+
+/// out = f(a, b) with broadcasting. f must work on scalars and on xtensor expressions, taking
+/// its arguments by forwarding reference (so expressions own their operands).
+template <class F>
+Tensor binary(const Tensor& a, const Tensor& b, const char* op, F f) {
+  check_binary(a, b, op);
+  const Shape shape = a.shape() == b.shape() ? a.shape() : broadcast_shapes(a.shape(), b.shape(), op);
+  return visit_floating(a.dtype(), op, [&](auto z) {
+    using T = decltype(z);
+    Tensor out = empty_tensor<T>(shape);
+    const T* pa = raw_data<T>(a);
+    const T* pb = raw_data<T>(b);
+    T* po = raw_data<T>(out);
+    const int64_t n = out.numel();
+    if (a.shape() == b.shape()) {
+      for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+    } else if (b.numel() == 1 && a.numel() == n) {
+      const T vb = pb[0];
+      for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], vb);
+    } else if (a.numel() == 1 && b.numel() == n) {
+      const T va = pa[0];
+      for (int64_t i = 0; i < n; ++i) po[i] = f(va, pb[i]);
+    } else {
+      auto o = as_xt<T>(out);
+      xt::noalias(o) = f(as_xt<T>(a), as_xt<T>(b));
+    }
+    return out;
+  });
+}
+
+/// self = f(self, other) in place, `other` broadcast to self's shape; bumps the version.
+template <class F>
+void binary_inplace(const Tensor& self, const Tensor& other, const char* op, F f) {
+  check_binary(self, other, op);
+  if (self.shape() != other.shape() &&
+      broadcast_shapes(self.shape(), other.shape(), op) != self.shape()) {
+    throw ShapeError(fmt::format("{}: cannot write the broadcast of {} and {} into a tensor of "
+                                 "shape {}",
+                                 op, shape_str(self.shape()), shape_str(other.shape()),
+                                 shape_str(self.shape())));
+  }
+  visit_floating(self.dtype(), op, [&](auto z) {
+    using T = decltype(z);
+    T* ps = raw_data<T>(self);
+    const T* po = raw_data<T>(other);
+    const int64_t n = self.numel();
+    if (self.shape() == other.shape()) {
+      for (int64_t i = 0; i < n; ++i) ps[i] = f(ps[i], po[i]);
+    } else if (other.numel() == 1) {
+      const T v = po[0];
+      for (int64_t i = 0; i < n; ++i) ps[i] = f(ps[i], v);
+    } else {
+      auto s = as_xt<T>(self);
+      xt::noalias(s) = f(as_xt<T>(self), as_xt<T>(other));
+    }
+  });
+  self.impl()->storage->version++;
+}
+
+}  // namespace xgrad::kernels

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Release and runs the main example.
+# Usage: ./run.sh [example flags]
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/install-deps.sh
+source scripts/openblas-env.sh
+build=${XGRAD_BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j2 --target linear_regression
+"$build"/examples/linear_regression "$@"
