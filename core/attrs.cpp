@@ -22,7 +22,9 @@ AttrValue& Attrs::operator[](const std::string& name) {
   return entries_.back().second;
 }
 
-bool Attrs::contains(const std::string& name) const { return find(name) != nullptr; }
+bool Attrs::contains(const std::string& name) const {
+  return find(name) != nullptr;
+}
 
 namespace {
 const char* type_name(const AttrValue& v) {

@@ -14,8 +14,8 @@ Tensor empty_tensor(const Shape& shape, DType dtype) {
 }
 
 void throw_not_floating(const char* op, DType dtype) {
-  throw DTypeError(fmt::format("{}: expected a float32 or float64 tensor, got {}", op,
-                               dtype_name(dtype)));
+  throw DTypeError(
+      fmt::format("{}: expected a float32 or float64 tensor, got {}", op, dtype_name(dtype)));
 }
 
 namespace {
@@ -29,9 +29,10 @@ void check_shape(const Shape& shape, const char* fn) {
 void flatten(const NestedList& node, size_t depth, Shape& shape, std::vector<double>& out) {
   if (node.is_scalar()) {
     if (depth != shape.size()) {
-      throw ValueError(fmt::format("tensor: ragged nested list: a value at depth {} where the "
-                                   "first entry had depth {}",
-                                   depth, shape.size()));
+      throw ValueError(
+          fmt::format("tensor: ragged nested list: a value at depth {} where the "
+                      "first entry had depth {}",
+                      depth, shape.size()));
     }
     out.push_back(node.value());
     return;
@@ -40,15 +41,17 @@ void flatten(const NestedList& node, size_t depth, Shape& shape, std::vector<dou
   if (n == 0) throw ValueError("tensor: empty nested list (every list needs at least one value)");
   if (depth == shape.size()) {
     if (!out.empty()) {
-      throw ValueError(fmt::format("tensor: ragged nested list: a list at depth {} where the "
-                                   "first entry had a value",
-                                   depth));
+      throw ValueError(
+          fmt::format("tensor: ragged nested list: a list at depth {} where the "
+                      "first entry had a value",
+                      depth));
     }
     shape.push_back(n);
   } else if (depth > shape.size() || shape[depth] != n) {
-    throw ValueError(fmt::format("tensor: ragged nested list: a list of {} at depth {} where "
-                                 "the first had {}",
-                                 n, depth, depth < shape.size() ? shape[depth] : 0));
+    throw ValueError(
+        fmt::format("tensor: ragged nested list: a list of {} at depth {} where "
+                    "the first had {}",
+                    n, depth, depth < shape.size() ? shape[depth] : 0));
   }
   for (const auto& item : node.items()) flatten(item, depth + 1, shape, out);
 }
@@ -95,26 +98,39 @@ Tensor tensor(const std::vector<int64_t>& values, const Shape& shape) {
 Tensor full(const Shape& shape, double value, DType dtype) {
   return generate(shape, dtype, "full", [value](int64_t) { return value; });
 }
-Tensor zeros(const Shape& shape, DType dtype) { return full(shape, 0.0, dtype); }
-Tensor ones(const Shape& shape, DType dtype) { return full(shape, 1.0, dtype); }
-Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
-Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.dtype()); }
+Tensor zeros(const Shape& shape, DType dtype) {
+  return full(shape, 0.0, dtype);
+}
+Tensor ones(const Shape& shape, DType dtype) {
+  return full(shape, 1.0, dtype);
+}
+Tensor zeros_like(const Tensor& t) {
+  return zeros(t.shape(), t.dtype());
+}
+Tensor ones_like(const Tensor& t) {
+  return ones(t.shape(), t.dtype());
+}
 
 Tensor arange(double start, double end, double step, DType dtype) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step)) {
-    throw ValueError(fmt::format("arange: start {}, end {} and step {} must be finite and the "
-                                 "step non-zero",
-                                 start, end, step));
+    throw ValueError(
+        fmt::format("arange: start {}, end {} and step {} must be finite and the "
+                    "step non-zero",
+                    start, end, step));
   }
   const double count = std::ceil((end - start) / step);
   const auto n = static_cast<int64_t>(std::max(0.0, count));
   return generate({n}, dtype, "arange", [&](int64_t i) { return start + step * i; });
 }
-Tensor arange(double end, DType dtype) { return arange(0, end, 1, dtype); }
+Tensor arange(double end, DType dtype) {
+  return arange(0, end, 1, dtype);
+}
 
 Tensor eye(int64_t n, int64_t m, DType dtype) {
   if (m < 0) m = n;
-  return generate({n, m}, dtype, "eye", [m](int64_t i) { return i / m == i % m ? 1.0 : 0.0; });  // m > 0 whenever a value is made
+  return generate({n, m}, dtype, "eye", [m](int64_t i) {
+    return i / m == i % m ? 1.0 : 0.0;
+  });  // m > 0 whenever a value is made
 }
 
 Tensor rand(const Shape& shape, DType dtype) {

@@ -18,16 +18,24 @@ const char* dtype_name(DType dtype);
 /// Bytes per element.
 std::size_t dtype_size(DType dtype);
 /// True for Float32 and Float64.
-inline bool is_floating(DType dtype) { return dtype != DType::Int64; }
+inline bool is_floating(DType dtype) {
+  return dtype != DType::Int64;
+}
 
 /// The DType of a C++ element type: dtype_of<float>() == DType::Float32.
 template <class T>
 constexpr DType dtype_of();
 template <>
-constexpr DType dtype_of<float>() { return DType::Float32; }
+constexpr DType dtype_of<float>() {
+  return DType::Float32;
+}
 template <>
-constexpr DType dtype_of<double>() { return DType::Float64; }
+constexpr DType dtype_of<double>() {
+  return DType::Float64;
+}
 template <>
-constexpr DType dtype_of<int64_t>() { return DType::Int64; }
+constexpr DType dtype_of<int64_t>() {
+  return DType::Int64;
+}
 
 }  // namespace xgrad

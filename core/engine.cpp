@@ -120,7 +120,8 @@ class GraphTask {
     const size_t n = nodes_.size();
     std::vector<int32_t> count(n, 0);
     edge_base_.assign(n + 1, 0);
-    for (size_t u = 0; u < n; ++u) edge_base_[u + 1] = edge_base_[u] + nodes_[u]->next_edges().size();
+    for (size_t u = 0; u < n; ++u)
+      edge_base_[u + 1] = edge_base_[u] + nodes_[u]->next_edges().size();
     edge_slot_.assign(edge_base_[n], -1);
     edge_target_.assign(edge_base_[n], -1);
     for (size_t u = 0; u < n; ++u) {
@@ -171,7 +172,8 @@ class GraphTask {
       slots_[s] = Tensor();
     }
     for (uint32_t o = 0; o < grads.size(); ++o) {
-      if (!grads[o].defined()) grads[o] = zeros(node->output_meta()[o].shape, node->output_meta()[o].dtype);
+      if (!grads[o].defined())
+        grads[o] = zeros(node->output_meta()[o].shape, node->output_meta()[o].dtype);
       if (!node->pre_hooks().empty()) grads[o] = node->run_pre_hooks(o, std::move(grads[o]));
     }
     if (is_target_[u]) {
@@ -196,22 +198,23 @@ class GraphTask {
   static void check_gradients(const Node& node, const TensorList& outs) {
     const auto& edges = node.next_edges();
     if (outs.size() != edges.size()) {
-      throw AutogradError(fmt::format("{}: backward returned {} gradients, but the op has {} "
-                                      "inputs (return one per input, undefined for none)",
-                                      node.name(), outs.size(), edges.size()));
+      throw AutogradError(
+          fmt::format("{}: backward returned {} gradients, but the op has {} "
+                      "inputs (return one per input, undefined for none)",
+                      node.name(), outs.size(), edges.size()));
     }
     for (size_t i = 0; i < outs.size(); ++i) {
       if (!outs[i].defined() || !edges[i].node) continue;
       const TensorMeta& meta = node.input_meta()[i];
       if (outs[i].shape() != meta.shape) {
-        throw AutogradError(fmt::format(
-            "{}: backward returned a gradient of shape {} for input {} of shape {}",
-            node.name(), shape_str(outs[i].shape()), i, shape_str(meta.shape)));
+        throw AutogradError(
+            fmt::format("{}: backward returned a gradient of shape {} for input {} of shape {}",
+                        node.name(), shape_str(outs[i].shape()), i, shape_str(meta.shape)));
       }
       if (outs[i].dtype() != meta.dtype) {
-        throw AutogradError(fmt::format(
-            "{}: backward returned a {} gradient for input {} of dtype {}", node.name(),
-            dtype_name(outs[i].dtype()), i, dtype_name(meta.dtype)));
+        throw AutogradError(
+            fmt::format("{}: backward returned a {} gradient for input {} of dtype {}", node.name(),
+                        dtype_name(outs[i].dtype()), i, dtype_name(meta.dtype)));
       }
     }
   }
@@ -279,9 +282,8 @@ void backward(const TensorList& outputs, const TensorList& grad_outputs, bool re
   GraphTask(root.get(), {}, retain_graph, create_graph).run();
 }
 
-TensorList grad(const TensorList& outputs, const TensorList& inputs,
-                const TensorList& grad_outputs, std::optional<bool> retain_graph,
-                bool create_graph, bool allow_unused) {
+TensorList grad(const TensorList& outputs, const TensorList& inputs, const TensorList& grad_outputs,
+                std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
   auto root = make_root(outputs, grad_outputs, "grad");
   if (inputs.empty()) throw ValueError("grad: no inputs to differentiate with respect to");
   std::vector<Capture> captures;
@@ -297,10 +299,10 @@ TensorList grad(const TensorList& outputs, const TensorList& inputs,
   GraphTask task(root.get(), captures, retain_graph.value_or(create_graph), create_graph);
   for (size_t i = 0; i < captures.size(); ++i) {
     if (task.find(captures[i].node) < 0 && !allow_unused) {
-      throw AutogradError(fmt::format(
-          "grad: input {} (shape {}) was not used to compute the outputs; pass "
-          "allow_unused=true if that is expected",
-          i, shape_str(inputs[i].shape())));
+      throw AutogradError(
+          fmt::format("grad: input {} (shape {}) was not used to compute the outputs; pass "
+                      "allow_unused=true if that is expected",
+                      i, shape_str(inputs[i].shape())));
     }
   }
   return task.run();

@@ -39,7 +39,8 @@ void FunctionNodeBase::connect(const TensorList& inputs, const std::vector<Tenso
   for (Tensor* out : outputs) {
     if (!out->defined() || !is_floating(out->dtype())) {
       // Integer outputs (argmax) are never differentiable; keep the slot for numbering.
-      output_meta_.push_back(out->defined() ? TensorMeta{out->shape(), out->dtype()} : TensorMeta{});
+      output_meta_.push_back(out->defined() ? TensorMeta{out->shape(), out->dtype()}
+                                            : TensorMeta{});
       continue;
     }
     // An output that is an input (or any tensor already in a graph) gets its own handle.

@@ -39,7 +39,9 @@ class AutogradContext {
   /// The tensors saved in forward; AutogradError if one was modified in place since.
   TensorList get_saved_variables() const;
   /// Whether input i (counting the Tensor arguments of forward) needs a gradient.
-  bool needs_input_grad(size_t i) const { return i < needs_input_grad_.size() && needs_input_grad_[i]; }
+  bool needs_input_grad(size_t i) const {
+    return i < needs_input_grad_.size() && needs_input_grad_[i];
+  }
   /// Shape of input i (counting the Tensor arguments of forward), e.g. to sum a broadcast
   /// gradient back to it.
   const Shape& input_shape(size_t i) const { return (*input_meta_)[i].shape; }
@@ -111,7 +113,8 @@ struct Function {
     auto node = std::make_shared<BackwardNode>();
     node->ctx.op_name_ = T::name;
     node->ctx.needs_input_grad_.reserve(inputs.size());
-    for (const auto& in : inputs) node->ctx.needs_input_grad_.push_back(in.defined() && in.requires_grad());
+    for (const auto& in : inputs)
+      node->ctx.needs_input_grad_.push_back(in.defined() && in.requires_grad());
     using Out = decltype(T::forward(&node->ctx, std::forward<Args>(args)...));
     Out out = [&] {
       NoGradGuard no_grad;

@@ -32,16 +32,17 @@ Tensor checked_output(const GradcheckFn& fn, const TensorList& inputs) {
 
 }  // namespace
 
-GradcheckResult gradcheck(const GradcheckFn& fn, const TensorList& inputs, double eps,
-                          double atol, double rtol) {
+GradcheckResult gradcheck(const GradcheckFn& fn, const TensorList& inputs, double eps, double atol,
+                          double rtol) {
   TensorList diff_inputs;
   std::vector<size_t> positions;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].defined() || !inputs[i].requires_grad()) continue;
     if (inputs[i].dtype() != DType::Float64) {
-      throw DTypeError(fmt::format("gradcheck: input {} is {}; finite differences need float64 "
-                                   "(use .to(xgrad::kFloat64))",
-                                   i, dtype_name(inputs[i].dtype())));
+      throw DTypeError(
+          fmt::format("gradcheck: input {} is {}; finite differences need float64 "
+                      "(use .to(xgrad::kFloat64))",
+                      i, dtype_name(inputs[i].dtype())));
     }
     diff_inputs.push_back(inputs[i]);
     positions.push_back(i);
@@ -91,9 +92,8 @@ GradcheckResult gradcheck(const GradcheckFn& fn, const TensorList& inputs, doubl
           result.message = fmt::format(
               "gradcheck: input {} (shape {}) element {}, output element {}: analytical {:.10g} "
               "vs numerical {:.10g} (difference {:.3g}, tolerance {:.3g})",
-              positions[i], shape_str(diff_inputs[i].shape()),
-              index_str(k, diff_inputs[i].shape()), index_str(j, y.shape()), a, numerical,
-              std::abs(a - numerical), tolerance);
+              positions[i], shape_str(diff_inputs[i].shape()), index_str(k, diff_inputs[i].shape()),
+              index_str(j, y.shape()), a, numerical, std::abs(a - numerical), tolerance);
         }
       }
     }
@@ -103,6 +103,32 @@ GradcheckResult gradcheck(const GradcheckFn& fn, const TensorList& inputs, doubl
     result.message += fmt::format("; {} Jacobian entries differ in all", mismatches);
   }
   return result;
+}
+
+GradcheckResult gradgradcheck(const GradcheckFn& fn, const TensorList& inputs, double eps,
+                              double atol, double rtol) {
+  std::vector<size_t> diff;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].defined() && inputs[i].requires_grad()) diff.push_back(i);
+  if (diff.empty()) throw ValueError("gradgradcheck: no input requires grad");
+  const Tensor y = checked_output(fn, inputs);
+  const Tensor v = randn(y.shape(), DType::Float64);  // the grad_output, held fixed
+  for (size_t which = 0; which < diff.size(); ++which) {
+    auto first_order = [&](const TensorList& in) {
+      EnableGradGuard grad_on;  // gradcheck's finite differences run under no-grad
+      TensorList wrt;
+      for (size_t i : diff) wrt.push_back(in[i]);
+      const Tensor g = grad({checked_output(fn, in)}, wrt, {v}, true, true, true)[which];
+      return g.defined() ? g : zeros(in[diff[which]].shape(), DType::Float64);
+    };
+    GradcheckResult r = gradcheck(first_order, inputs, eps, atol, rtol);
+    if (!r) {
+      r.message = fmt::format("gradgradcheck: first derivative with respect to input {}: {}",
+                              diff[which], r.message);
+      return r;
+    }
+  }
+  return {};
 }
 
 }  // namespace xgrad

@@ -27,4 +27,10 @@ using GradcheckFn = std::function<Tensor(const TensorList&)>;
 GradcheckResult gradcheck(const GradcheckFn& fn, const TensorList& inputs, double eps = 1e-6,
                           double atol = 1e-5, double rtol = 1e-3);
 
+/// Checks second derivatives: for a fixed random grad_output v, each first-order gradient
+/// grad(fn(inputs), input_i, v) (computed with create_graph) is itself gradchecked against
+/// every input.
+GradcheckResult gradgradcheck(const GradcheckFn& fn, const TensorList& inputs, double eps = 1e-6,
+                              double atol = 1e-5, double rtol = 1e-3);
+
 }  // namespace xgrad

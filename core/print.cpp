@@ -69,9 +69,12 @@ std::string to_string(const Tensor& t) {
     largest = std::max(largest, std::abs(v));
     smallest = std::min(smallest, std::abs(v));
   }
-  Printer p{values, t.shape(), t.dtype() == DType::Int64,
+  Printer p{values,
+            t.shape(),
+            t.dtype() == DType::Int64,
             largest >= 1e8 || (smallest < 1e-4 && smallest != INFINITY),
-            t.numel() > kSummarizeAbove, "tensor("};
+            t.numel() > kSummarizeAbove,
+            "tensor("};
   const int indent = 7;  // width of "tensor("
   p.print(0, 0, t.numel(), indent);
   if (t.dtype() != DType::Float32) p.out += fmt::format(", dtype={}", dtype_name(t.dtype()));
@@ -83,6 +86,8 @@ std::string to_string(const Tensor& t) {
   return p.out + ")";
 }
 
-std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << to_string(t); }
+std::ostream& operator<<(std::ostream& os, const Tensor& t) {
+  return os << to_string(t);
+}
 
 }  // namespace xgrad

@@ -7,7 +7,9 @@
 
 namespace xgrad {
 
-std::string shape_str(const Shape& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
+std::string shape_str(const Shape& shape) {
+  return fmt::format("[{}]", fmt::join(shape, ", "));
+}
 
 int64_t shape_numel(const Shape& shape) {
   int64_t n = 1;
@@ -36,9 +38,10 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 int64_t normalize_dim(int64_t dim, int64_t rank, const char* op) {
   const int64_t lo = rank == 0 ? -1 : -rank, hi = rank == 0 ? 0 : rank - 1;
   if (dim < lo || dim > hi) {
-    throw IndexError(fmt::format("{}: dimension {} is out of range for a tensor of rank {} "
-                                 "(expected a value in [{}, {}])",
-                                 op, dim, rank, lo, hi));
+    throw IndexError(
+        fmt::format("{}: dimension {} is out of range for a tensor of rank {} "
+                    "(expected a value in [{}, {}])",
+                    op, dim, rank, lo, hi));
   }
   return dim < 0 ? dim + std::max<int64_t>(rank, 1) : dim;
 }

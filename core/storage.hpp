@@ -28,7 +28,9 @@ struct Storage {
 
 /// Shape as xtensor wants it (on the stack up to rank 4).
 using XShape = xt::svector<std::size_t, 4>;
-inline XShape to_xshape(const Shape& shape) { return XShape(shape.begin(), shape.end()); }
+inline XShape to_xshape(const Shape& shape) {
+  return XShape(shape.begin(), shape.end());
+}
 
 /// The storage's data pointer; T must match the dtype.
 template <class T>
@@ -63,9 +65,12 @@ Tensor empty_tensor(const Shape& shape, DType dtype);
 template <class F>
 inline decltype(auto) visit_dtype(DType dtype, F&& f) {
   switch (dtype) {
-    case DType::Float32: return f(float{});
-    case DType::Float64: return f(double{});
-    default: return f(int64_t{});
+    case DType::Float32:
+      return f(float{});
+    case DType::Float64:
+      return f(double{});
+    default:
+      return f(int64_t{});
   }
 }
 /// Calls f(T{}) for a floating dtype; a DTypeError naming `op` for int64.

@@ -17,19 +17,31 @@ const TensorImpl& checked(const TensorImpl* impl, const char* fn) {
 }
 }  // namespace
 
-const Shape& Tensor::shape() const { return checked(impl_.get(), "shape").shape; }
-int64_t Tensor::dim() const { return static_cast<int64_t>(shape().size()); }
-int64_t Tensor::numel() const { return shape_numel(shape()); }
-DType Tensor::dtype() const { return checked(impl_.get(), "dtype").dtype; }
-int64_t Tensor::size(int64_t d) const { return shape()[normalize_dim(d, dim(), "size")]; }
+const Shape& Tensor::shape() const {
+  return checked(impl_.get(), "shape").shape;
+}
+int64_t Tensor::dim() const {
+  return static_cast<int64_t>(shape().size());
+}
+int64_t Tensor::numel() const {
+  return shape_numel(shape());
+}
+DType Tensor::dtype() const {
+  return checked(impl_.get(), "dtype").dtype;
+}
+int64_t Tensor::size(int64_t d) const {
+  return shape()[normalize_dim(d, dim(), "size")];
+}
 
 double Tensor::item() const {
   if (numel() != 1) {
-    throw ValueError(fmt::format("item: a tensor of shape {} has {} elements; only a "
-                                 "one-element tensor converts to a number",
-                                 shape_str(shape()), numel()));
+    throw ValueError(
+        fmt::format("item: a tensor of shape {} has {} elements; only a "
+                    "one-element tensor converts to a number",
+                    shape_str(shape()), numel()));
   }
-  return visit_dtype(dtype(), [&](auto z) { return static_cast<double>(raw_data<decltype(z)>(*this)[0]); });
+  return visit_dtype(dtype(),
+                     [&](auto z) { return static_cast<double>(raw_data<decltype(z)>(*this)[0]); });
 }
 
 double Tensor::at(const Shape& index) const {
@@ -41,12 +53,13 @@ double Tensor::at(const Shape& index) const {
   int64_t flat = 0;
   for (size_t d = 0; d < s.size(); ++d) {
     if (index[d] < 0 || index[d] >= s[d]) {
-      throw IndexError(fmt::format("at: index {} is out of range for shape {}", shape_str(index),
-                                   shape_str(s)));
+      throw IndexError(
+          fmt::format("at: index {} is out of range for shape {}", shape_str(index), shape_str(s)));
     }
     flat = flat * s[d] + index[d];
   }
-  return visit_dtype(dtype(), [&](auto z) { return static_cast<double>(raw_data<decltype(z)>(*this)[flat]); });
+  return visit_dtype(
+      dtype(), [&](auto z) { return static_cast<double>(raw_data<decltype(z)>(*this)[flat]); });
 }
 
 std::vector<double> Tensor::to_vector() const {
@@ -70,24 +83,30 @@ template float* Tensor::data_ptr<float>() const;
 template double* Tensor::data_ptr<double>() const;
 template int64_t* Tensor::data_ptr<int64_t>() const;
 
-bool Tensor::requires_grad() const { return checked(impl_.get(), "requires_grad").requires_grad; }
+bool Tensor::requires_grad() const {
+  return checked(impl_.get(), "requires_grad").requires_grad;
+}
 
 Tensor& Tensor::requires_grad_(bool requires_grad) {
   TensorImpl& impl = const_cast<TensorImpl&>(checked(impl_.get(), "requires_grad_"));
   if (requires_grad && !is_floating(impl.dtype)) {
-    throw DTypeError(fmt::format("requires_grad_: only float32 and float64 tensors can require "
-                                 "grad, not {}",
-                                 dtype_name(impl.dtype)));
+    throw DTypeError(
+        fmt::format("requires_grad_: only float32 and float64 tensors can require "
+                    "grad, not {}",
+                    dtype_name(impl.dtype)));
   }
   if (!requires_grad && impl.grad_fn) {
-    throw AutogradError("requires_grad_: a tensor computed by a recorded op always requires grad; "
-                        "use detach() for a copy cut from the graph");
+    throw AutogradError(
+        "requires_grad_: a tensor computed by a recorded op always requires grad; "
+        "use detach() for a copy cut from the graph");
   }
   impl.requires_grad = requires_grad;
   return *this;
 }
 
-Tensor Tensor::grad() const { return checked(impl_.get(), "grad").grad; }
+Tensor Tensor::grad() const {
+  return checked(impl_.get(), "grad").grad;
+}
 
 void Tensor::set_grad(const Tensor& grad) const {
   TensorImpl& impl = *impl_;
@@ -111,15 +130,24 @@ void Tensor::zero_grad(bool set_to_none) const {
   }
 }
 
-const std::shared_ptr<Node>& Tensor::grad_fn() const { return checked(impl_.get(), "grad_fn").grad_fn; }
-uint32_t Tensor::output_nr() const { return impl_->output_nr; }
-bool Tensor::is_leaf() const { return grad_fn() == nullptr; }
-bool Tensor::retains_grad() const { return impl_ && impl_->retains_grad; }
+const std::shared_ptr<Node>& Tensor::grad_fn() const {
+  return checked(impl_.get(), "grad_fn").grad_fn;
+}
+uint32_t Tensor::output_nr() const {
+  return impl_->output_nr;
+}
+bool Tensor::is_leaf() const {
+  return grad_fn() == nullptr;
+}
+bool Tensor::retains_grad() const {
+  return impl_ && impl_->retains_grad;
+}
 
 Tensor& Tensor::retain_grad() {
   TensorImpl& impl = *impl_;
   if (!impl.requires_grad) {
-    throw AutogradError("retain_grad: the tensor does not require grad, so it has no gradient to keep");
+    throw AutogradError(
+        "retain_grad: the tensor does not require grad, so it has no gradient to keep");
   }
   if (!impl.grad_fn || impl.retains_grad) return *this;  // leaves keep their grad anyway
   impl.retains_grad = true;
@@ -131,12 +159,17 @@ Tensor& Tensor::retain_grad() {
   return *this;
 }
 
-Tensor Tensor::detach() const { return make_view(*this, shape()); }
+Tensor Tensor::detach() const {
+  return make_view(*this, shape());
+}
 
-uint64_t Tensor::version() const { return checked(impl_.get(), "version").storage->version.load(); }
+uint64_t Tensor::version() const {
+  return checked(impl_.get(), "version").storage->version.load();
+}
 
 Tensor make_view(const Tensor& source, Shape shape) {
-  return Tensor(std::make_shared<TensorImpl>(source.impl()->storage, std::move(shape), source.dtype()));
+  return Tensor(
+      std::make_shared<TensorImpl>(source.impl()->storage, std::move(shape), source.dtype()));
 }
 
 }  // namespace xgrad

@@ -2,6 +2,7 @@
 #include "ops/activation.hpp"
 
 #include "core/function.hpp"
+#include "ops/builtin.hpp"
 #include "ops/kernels.hpp"
 
 namespace xgrad {
@@ -27,7 +28,15 @@ struct Relu : Function<Relu> {
 
 }  // namespace
 
-Tensor relu(const Tensor& x) { return Relu::apply(x); }
-Tensor Tensor::relu() const { return xgrad::relu(*this); }
+Tensor relu(const Tensor& x) {
+  return Relu::apply(x);
+}
+Tensor Tensor::relu() const {
+  return xgrad::relu(*this);
+}
 
 }  // namespace xgrad
+
+namespace xgrad::ops {
+std::vector<OpSchema> activation_op_schemas() { return {unary_schema("relu", relu)}; }
+}  // namespace xgrad::ops

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/function.hpp"
+#include "ops/builtin.hpp"
 #include "ops/kernels.hpp"
 #include "ops/reduce.hpp"
 
@@ -14,19 +15,27 @@ namespace {
 // Functors usable on scalars and on xtensor expressions (see kernels::binary).
 struct AddF {
   template <class X, class Y>
-  auto operator()(X&& x, Y&& y) const { return std::forward<X>(x) + std::forward<Y>(y); }
+  auto operator()(X&& x, Y&& y) const {
+    return std::forward<X>(x) + std::forward<Y>(y);
+  }
 };
 struct SubF {
   template <class X, class Y>
-  auto operator()(X&& x, Y&& y) const { return std::forward<X>(x) - std::forward<Y>(y); }
+  auto operator()(X&& x, Y&& y) const {
+    return std::forward<X>(x) - std::forward<Y>(y);
+  }
 };
 struct MulF {
   template <class X, class Y>
-  auto operator()(X&& x, Y&& y) const { return std::forward<X>(x) * std::forward<Y>(y); }
+  auto operator()(X&& x, Y&& y) const {
+    return std::forward<X>(x) * std::forward<Y>(y);
+  }
 };
 struct DivF {
   template <class X, class Y>
-  auto operator()(X&& x, Y&& y) const { return std::forward<X>(x) / std::forward<Y>(y); }
+  auto operator()(X&& x, Y&& y) const {
+    return std::forward<X>(x) / std::forward<Y>(y);
+  }
 };
 
 /// The gradient for input i if it needs one, else undefined.
@@ -176,7 +185,8 @@ struct Pow : Function<Pow> {
     ctx->saved_data["p"] = p;
     ctx->save_for_backward({x});
     if (p == 2) return kernels::unary(x, name, [](auto v) { return v * v; });
-    return kernels::unary(x, name, [p](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
+    return kernels::unary(x, name,
+                          [p](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
   }
   // d x^p = p x^(p-1) dx  (0 for p = 0)
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -222,44 +232,120 @@ struct To : Function<To> {
 
 }  // namespace
 
-Tensor add(const Tensor& a, const Tensor& b) { return Add::apply(a, b); }
-Tensor sub(const Tensor& a, const Tensor& b) { return Sub::apply(a, b); }
-Tensor mul(const Tensor& a, const Tensor& b) { return Mul::apply(a, b); }
-Tensor div(const Tensor& a, const Tensor& b) { return Div::apply(a, b); }
-Tensor neg(const Tensor& x) { return Neg::apply(x); }
-Tensor exp(const Tensor& x) { return Exp::apply(x); }
-Tensor log(const Tensor& x) { return Log::apply(x); }
-Tensor pow(const Tensor& x, double exponent) { return Pow::apply(x, exponent); }
-Tensor clone(const Tensor& x) { return Clone::apply(x); }
+Tensor add(const Tensor& a, const Tensor& b) {
+  return Add::apply(a, b);
+}
+Tensor sub(const Tensor& a, const Tensor& b) {
+  return Sub::apply(a, b);
+}
+Tensor mul(const Tensor& a, const Tensor& b) {
+  return Mul::apply(a, b);
+}
+Tensor div(const Tensor& a, const Tensor& b) {
+  return Div::apply(a, b);
+}
+Tensor neg(const Tensor& x) {
+  return Neg::apply(x);
+}
+Tensor exp(const Tensor& x) {
+  return Exp::apply(x);
+}
+Tensor log(const Tensor& x) {
+  return Log::apply(x);
+}
+Tensor pow(const Tensor& x, double exponent) {
+  return Pow::apply(x, exponent);
+}
+Tensor clone(const Tensor& x) {
+  return Clone::apply(x);
+}
 
 Tensor to(const Tensor& x, DType dtype) {
   if (x.dtype() == dtype) return x;
   if (x.requires_grad() && !is_floating(dtype)) {
-    throw DTypeError(fmt::format("to: a tensor that requires grad cannot become {}: the "
-                                 "gradient would be lost; detach() it first",
-                                 dtype_name(dtype)));
+    throw DTypeError(
+        fmt::format("to: a tensor that requires grad cannot become {}: the "
+                    "gradient would be lost; detach() it first",
+                    dtype_name(dtype)));
   }
   return To::apply(x, dtype);
 }
 
-Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
-Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
-Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
-Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
-Tensor operator+(const Tensor& a, double b) { return AddScalar::apply(a, b); }
-Tensor operator-(const Tensor& a, double b) { return AddScalar::apply(a, -b); }
-Tensor operator*(const Tensor& a, double b) { return MulScalar::apply(a, b); }
-Tensor operator/(const Tensor& a, double b) { return DivScalar::apply(a, b); }
-Tensor operator+(double a, const Tensor& b) { return AddScalar::apply(b, a); }
-Tensor operator-(double a, const Tensor& b) { return AddScalar::apply(neg(b), a); }
-Tensor operator*(double a, const Tensor& b) { return MulScalar::apply(b, a); }
-Tensor operator/(double a, const Tensor& b) { return ScalarDiv::apply(a, b); }
+Tensor operator+(const Tensor& a, const Tensor& b) {
+  return add(a, b);
+}
+Tensor operator-(const Tensor& a, const Tensor& b) {
+  return sub(a, b);
+}
+Tensor operator*(const Tensor& a, const Tensor& b) {
+  return mul(a, b);
+}
+Tensor operator/(const Tensor& a, const Tensor& b) {
+  return div(a, b);
+}
+Tensor operator+(const Tensor& a, double b) {
+  return AddScalar::apply(a, b);
+}
+Tensor operator-(const Tensor& a, double b) {
+  return AddScalar::apply(a, -b);
+}
+Tensor operator*(const Tensor& a, double b) {
+  return MulScalar::apply(a, b);
+}
+Tensor operator/(const Tensor& a, double b) {
+  return DivScalar::apply(a, b);
+}
+Tensor operator+(double a, const Tensor& b) {
+  return AddScalar::apply(b, a);
+}
+Tensor operator-(double a, const Tensor& b) {
+  return AddScalar::apply(neg(b), a);
+}
+Tensor operator*(double a, const Tensor& b) {
+  return MulScalar::apply(b, a);
+}
+Tensor operator/(double a, const Tensor& b) {
+  return ScalarDiv::apply(a, b);
+}
 
-Tensor Tensor::operator-() const { return neg(*this); }
-Tensor Tensor::exp() const { return xgrad::exp(*this); }
-Tensor Tensor::log() const { return xgrad::log(*this); }
-Tensor Tensor::pow(double exponent) const { return xgrad::pow(*this, exponent); }
-Tensor Tensor::clone() const { return xgrad::clone(*this); }
-Tensor Tensor::to(DType dtype) const { return xgrad::to(*this, dtype); }
+Tensor Tensor::operator-() const {
+  return neg(*this);
+}
+Tensor Tensor::exp() const {
+  return xgrad::exp(*this);
+}
+Tensor Tensor::log() const {
+  return xgrad::log(*this);
+}
+Tensor Tensor::pow(double exponent) const {
+  return xgrad::pow(*this, exponent);
+}
+Tensor Tensor::clone() const {
+  return xgrad::clone(*this);
+}
+Tensor Tensor::to(DType dtype) const {
+  return xgrad::to(*this, dtype);
+}
 
 }  // namespace xgrad
+
+namespace xgrad::ops {
+std::vector<OpSchema> elementwise_op_schemas() {
+  auto scalar_attr = [](const char* name, Tensor (*fn)(const Tensor&, double), const char* attr) {
+    return OpSchema{name, 1, {attr}, [fn, attr](const TensorList& in, const Attrs& a) {
+                      return TensorList{fn(in[0], a.get<double>(attr))};
+                    }};
+  };
+  return {
+      binary_schema("add", add),
+      binary_schema("sub", sub),
+      binary_schema("mul", mul),
+      binary_schema("div", div),
+      unary_schema("neg", neg),
+      unary_schema("exp", exp),
+      unary_schema("log", log),
+      unary_schema("clone", clone),
+      scalar_attr("pow", pow, "exponent"),
+  };
+}
+}  // namespace xgrad::ops

@@ -21,7 +21,9 @@ void check_inplace(const Tensor& self, const char* op) {
 }
 
 /// A one-element tensor of self's dtype holding `value`, to reuse the tensor kernels.
-Tensor scalar_like(const Tensor& self, double value) { return full({}, value, self.dtype()); }
+Tensor scalar_like(const Tensor& self, double value) {
+  return full({}, value, self.dtype());
+}
 
 }  // namespace
 
@@ -35,22 +37,30 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
   return *this;
 }
 
-Tensor& Tensor::sub_(const Tensor& other, double alpha) { return add_(other, -alpha); }
-Tensor& Tensor::add_(double value) { return add_(scalar_like(*this, value)); }
+Tensor& Tensor::sub_(const Tensor& other, double alpha) {
+  return add_(other, -alpha);
+}
+Tensor& Tensor::add_(double value) {
+  return add_(scalar_like(*this, value));
+}
 
 Tensor& Tensor::mul_(const Tensor& other) {
   check_inplace(*this, "mul_");
   kernels::binary_inplace(*this, other, "mul_", [](auto&& s, auto&& o) { return s * o; });
   return *this;
 }
-Tensor& Tensor::mul_(double value) { return mul_(scalar_like(*this, value)); }
+Tensor& Tensor::mul_(double value) {
+  return mul_(scalar_like(*this, value));
+}
 
 Tensor& Tensor::div_(const Tensor& other) {
   check_inplace(*this, "div_");
   kernels::binary_inplace(*this, other, "div_", [](auto&& s, auto&& o) { return s / o; });
   return *this;
 }
-Tensor& Tensor::div_(double value) { return div_(scalar_like(*this, value)); }
+Tensor& Tensor::div_(double value) {
+  return div_(scalar_like(*this, value));
+}
 
 Tensor& Tensor::fill_(double value) {
   check_inplace(*this, "fill_");
@@ -61,7 +71,9 @@ Tensor& Tensor::fill_(double value) {
   impl()->storage->version++;
   return *this;
 }
-Tensor& Tensor::zero_() { return fill_(0.0); }
+Tensor& Tensor::zero_() {
+  return fill_(0.0);
+}
 
 Tensor& Tensor::copy_(const Tensor& source) {
   check_inplace(*this, "copy_");
@@ -71,9 +83,17 @@ Tensor& Tensor::copy_(const Tensor& source) {
   return *this;
 }
 
-Tensor& Tensor::operator+=(const Tensor& other) { return add_(other); }
-Tensor& Tensor::operator-=(const Tensor& other) { return sub_(other); }
-Tensor& Tensor::operator*=(const Tensor& other) { return mul_(other); }
-Tensor& Tensor::operator/=(const Tensor& other) { return div_(other); }
+Tensor& Tensor::operator+=(const Tensor& other) {
+  return add_(other);
+}
+Tensor& Tensor::operator-=(const Tensor& other) {
+  return sub_(other);
+}
+Tensor& Tensor::operator*=(const Tensor& other) {
+  return mul_(other);
+}
+Tensor& Tensor::operator/=(const Tensor& other) {
+  return div_(other);
+}
 
 }  // namespace xgrad

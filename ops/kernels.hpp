@@ -34,7 +34,8 @@ Tensor unary(const Tensor& a, const char* op, F f) {
 template <class F>
 Tensor binary(const Tensor& a, const Tensor& b, const char* op, F f) {
   check_binary(a, b, op);
-  const Shape shape = a.shape() == b.shape() ? a.shape() : broadcast_shapes(a.shape(), b.shape(), op);
+  const Shape shape =
+      a.shape() == b.shape() ? a.shape() : broadcast_shapes(a.shape(), b.shape(), op);
   return visit_floating(a.dtype(), op, [&](auto z) {
     using T = decltype(z);
     Tensor out = empty_tensor<T>(shape);
@@ -64,10 +65,10 @@ void binary_inplace(const Tensor& self, const Tensor& other, const char* op, F f
   check_binary(self, other, op);
   if (self.shape() != other.shape() &&
       broadcast_shapes(self.shape(), other.shape(), op) != self.shape()) {
-    throw ShapeError(fmt::format("{}: cannot write the broadcast of {} and {} into a tensor of "
-                                 "shape {}",
-                                 op, shape_str(self.shape()), shape_str(other.shape()),
-                                 shape_str(self.shape())));
+    throw ShapeError(fmt::format(
+        "{}: cannot write the broadcast of {} and {} into a tensor of "
+        "shape {}",
+        op, shape_str(self.shape()), shape_str(other.shape()), shape_str(self.shape())));
   }
   visit_floating(self.dtype(), op, [&](auto z) {
     using T = decltype(z);

@@ -5,6 +5,7 @@
 #include <xtensor-blas/xblas.hpp>
 
 #include "core/function.hpp"
+#include "ops/builtin.hpp"
 #include "ops/kernels.hpp"
 
 namespace xgrad {
@@ -57,14 +58,31 @@ Tensor mm(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) 
   }
   const int64_t ka = op_dims(a, transpose_a).second, kb = op_dims(b, transpose_b).first;
   if (ka != kb) {
-    throw ShapeError(fmt::format("matmul: cannot multiply {}{} by {}{}: inner dimensions {} and {} differ",
-                                 shape_str(a.shape()), transpose_a ? "ᵀ" : "",
-                                 shape_str(b.shape()), transpose_b ? "ᵀ" : "", ka, kb));
+    throw ShapeError(
+        fmt::format("matmul: cannot multiply {}{} by {}{}: inner dimensions {} and {} differ",
+                    shape_str(a.shape()), transpose_a ? "ᵀ" : "", shape_str(b.shape()),
+                    transpose_b ? "ᵀ" : "", ka, kb));
   }
   return Mm::apply(a, b, transpose_a, transpose_b);
 }
 
-Tensor matmul(const Tensor& a, const Tensor& b) { return mm(a, b, false, false); }
-Tensor Tensor::matmul(const Tensor& other) const { return xgrad::matmul(*this, other); }
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  return mm(a, b, false, false);
+}
+Tensor Tensor::matmul(const Tensor& other) const {
+  return xgrad::matmul(*this, other);
+}
 
 }  // namespace xgrad
+
+namespace xgrad::ops {
+std::vector<OpSchema> linalg_op_schemas() {
+  return {
+      binary_schema("matmul", matmul),
+      OpSchema{"mm", 2, {"transpose_a", "transpose_b"}, [](const TensorList& in, const Attrs& a) {
+                 return TensorList{mm(in[0], in[1], a.get_or<bool>("transpose_a", false),
+                                      a.get_or<bool>("transpose_b", false))};
+               }},
+  };
+}
+}  // namespace xgrad::ops

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/function.hpp"
+#include "ops/builtin.hpp"
 #include "ops/kernels.hpp"
 #include "ops/shape.hpp"
 
@@ -33,8 +34,10 @@ Shape reduced_shape(const Shape& shape, const std::vector<size_t>& axes, bool ke
   Shape out;
   for (size_t d = 0; d < shape.size(); ++d) {
     const bool reduced = std::binary_search(axes.begin(), axes.end(), d);
-    if (!reduced) out.push_back(shape[d]);
-    else if (keepdim) out.push_back(1);
+    if (!reduced)
+      out.push_back(shape[d]);
+    else if (keepdim)
+      out.push_back(1);
   }
   return out;
 }
@@ -76,7 +79,9 @@ struct Sum : Function<Sum> {
 
 }  // namespace
 
-Tensor sum(const Tensor& x, const Shape& dims, bool keepdim) { return Sum::apply(x, dims, keepdim); }
+Tensor sum(const Tensor& x, const Shape& dims, bool keepdim) {
+  return Sum::apply(x, dims, keepdim);
+}
 
 Tensor mean(const Tensor& x, const Shape& dims, bool keepdim) {
   kernels::check_floating(x, "mean");
@@ -108,7 +113,29 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   return reshape(sum(x, dims, true), shape);
 }
 
-Tensor Tensor::sum(const Shape& dims, bool keepdim) const { return xgrad::sum(*this, dims, keepdim); }
-Tensor Tensor::mean(const Shape& dims, bool keepdim) const { return xgrad::mean(*this, dims, keepdim); }
+Tensor Tensor::sum(const Shape& dims, bool keepdim) const {
+  return xgrad::sum(*this, dims, keepdim);
+}
+Tensor Tensor::mean(const Shape& dims, bool keepdim) const {
+  return xgrad::mean(*this, dims, keepdim);
+}
 
 }  // namespace xgrad
+
+namespace xgrad::ops {
+std::vector<OpSchema> reduce_op_schemas() {
+  auto dims_keepdim = [](const char* name, Tensor (*fn)(const Tensor&, const Shape&, bool)) {
+    return OpSchema{name, 1, {"dims", "keepdim"}, [fn](const TensorList& in, const Attrs& a) {
+                      return TensorList{fn(in[0], a.get_or<Shape>("dims", {}),
+                                           a.get_or<bool>("keepdim", false))};
+                    }};
+  };
+  return {
+      dims_keepdim("sum", sum),
+      dims_keepdim("mean", mean),
+      OpSchema{"sum_to", 1, {"shape"}, [](const TensorList& in, const Attrs& a) {
+                 return TensorList{sum_to(in[0], a.get<Shape>("shape"))};
+               }},
+  };
+}
+}  // namespace xgrad::ops

@@ -5,6 +5,7 @@
 #include <xtensor/xmanipulation.hpp>
 
 #include "core/function.hpp"
+#include "ops/builtin.hpp"
 #include "ops/kernels.hpp"
 #include "ops/reduce.hpp"
 
@@ -19,9 +20,10 @@ Shape infer_shape(const Shape& in, const Shape& shape, const char* op) {
     if (out[d] == -1 && infer_at < 0) {
       infer_at = static_cast<int64_t>(d);
     } else if (out[d] < 0) {
-      throw ValueError(fmt::format("{}: invalid shape {} (sizes must be >= 0, with at most one "
-                                   "-1 to infer)",
-                                   op, shape_str(shape)));
+      throw ValueError(
+          fmt::format("{}: invalid shape {} (sizes must be >= 0, with at most one "
+                      "-1 to infer)",
+                      op, shape_str(shape)));
     } else {
       known *= out[d];
     }
@@ -66,7 +68,8 @@ struct Transpose : Function<Transpose> {
   }
   // The gradient of a transpose is the same transpose of the gradient.
   static TensorList backward(AutogradContext* ctx, TensorList g) {
-    return {transpose(g[0], ctx->saved_data.get<int64_t>("d0"), ctx->saved_data.get<int64_t>("d1"))};
+    return {
+        transpose(g[0], ctx->saved_data.get<int64_t>("d0"), ctx->saved_data.get<int64_t>("d1"))};
   }
 };
 
@@ -112,15 +115,38 @@ Tensor expand(const Tensor& x, const Shape& shape) {
   if (!x.defined()) throw ValueError("expand: the tensor is undefined");
   const Shape b = broadcast_shapes(x.shape(), shape, "expand");
   if (b != shape) {
-    throw ShapeError(fmt::format("expand: cannot broadcast {} to {}", shape_str(x.shape()),
-                                 shape_str(shape)));
+    throw ShapeError(
+        fmt::format("expand: cannot broadcast {} to {}", shape_str(x.shape()), shape_str(shape)));
   }
   if (x.shape() == shape) return x;
   return Expand::apply(x, shape);
 }
 
-Tensor Tensor::reshape(const Shape& shape) const { return xgrad::reshape(*this, shape); }
-Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const { return xgrad::transpose(*this, dim0, dim1); }
-Tensor Tensor::t() const { return dim() < 2 ? *this : xgrad::transpose(*this, 0, 1); }
+Tensor Tensor::reshape(const Shape& shape) const {
+  return xgrad::reshape(*this, shape);
+}
+Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
+  return xgrad::transpose(*this, dim0, dim1);
+}
+Tensor Tensor::t() const {
+  return dim() < 2 ? *this : xgrad::transpose(*this, 0, 1);
+}
 
 }  // namespace xgrad
+
+namespace xgrad::ops {
+std::vector<OpSchema> shape_op_schemas() {
+  auto with_shape = [](const char* name, Tensor (*fn)(const Tensor&, const Shape&)) {
+    return OpSchema{name, 1, {"shape"}, [fn](const TensorList& in, const Attrs& a) {
+                      return TensorList{fn(in[0], a.get<Shape>("shape"))};
+                    }};
+  };
+  return {
+      with_shape("reshape", reshape),
+      with_shape("expand", expand),
+      OpSchema{"transpose", 1, {"dim0", "dim1"}, [](const TensorList& in, const Attrs& a) {
+                 return TensorList{transpose(in[0], a.get<int64_t>("dim0"), a.get<int64_t>("dim1"))};
+               }},
+  };
+}
+}  // namespace xgrad::ops
