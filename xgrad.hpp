@@ -1,6 +1,7 @@
 #pragma once
 // xgrad: neural networks in C++ with a dynamic graph and reverse-mode autodiff.
 // The one header users include:   #include <xgrad/xgrad.hpp>
+#include "core/anomaly.hpp"
 #include "core/attrs.hpp"
 #include "core/creation.hpp"
 #include "core/dtype.hpp"
@@ -8,14 +9,18 @@
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/function.hpp"
-#include "core/gradcheck.hpp"
 #include "core/grad_mode.hpp"
+#include "core/gradcheck.hpp"
 #include "core/random.hpp"
 #include "core/shape.hpp"
 #include "core/tensor.hpp"
+#include "core/to_dot.hpp"
 #include "core/xarray.hpp"
 #include "ops/activation.hpp"
 #include "ops/elementwise.hpp"
+#include "ops/functional.hpp"
 #include "ops/linalg.hpp"
+#include "ops/loss.hpp"
 #include "ops/reduce.hpp"
+#include "ops/registry.hpp"
 #include "ops/shape.hpp"

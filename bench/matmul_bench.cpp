@@ -13,8 +13,8 @@ static void BM_matmul_1024_xgrad(benchmark::State& state) {
   xg::manual_seed(0);
   auto a = xg::randn({kN, kN}), b = xg::randn({kN, kN});
   for (auto _ : state) benchmark::DoNotOptimize(xg::matmul(a, b).data_ptr<float>());
-  state.counters["GFLOPS"] = benchmark::Counter(2.0 * kN * kN * kN,
-                                                benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOPS"] =
+      benchmark::Counter(2.0 * kN * kN * kN, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_matmul_1024_xgrad)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -26,7 +26,7 @@ static void BM_matmul_1024_cblas(benchmark::State& state) {
                 kN, b.data_ptr<float>(), kN, 0.0f, c.data_ptr<float>(), kN);
     benchmark::DoNotOptimize(c.data_ptr<float>());
   }
-  state.counters["GFLOPS"] = benchmark::Counter(2.0 * kN * kN * kN,
-                                                benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOPS"] =
+      benchmark::Counter(2.0 * kN * kN * kN, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_matmul_1024_cblas)->Unit(benchmark::kMillisecond)->UseRealTime();

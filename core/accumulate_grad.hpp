@@ -10,6 +10,8 @@ class AccumulateGrad final : public Node {
   explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
   std::string name() const override { return "AccumulateGrad"; }
   TensorList apply(TensorList&& grad_outputs) override;
+  /// A leaf's hooks live on the tensor (this node may be made anew for each graph).
+  Tensor run_pre_hooks(uint32_t output_nr, Tensor grad) const override;
   const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
 
  private:

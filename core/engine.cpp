@@ -2,12 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <tbb/task_group.h>
+
+#include <atomic>
 #include <unordered_map>
 
+#include "core/anomaly.hpp"
 #include "core/creation.hpp"
 #include "core/error.hpp"
 #include "core/grad_mode.hpp"
 #include "core/node.hpp"
+#include "core/parallel.hpp"
 
 namespace xgrad {
 namespace {
@@ -38,7 +43,10 @@ struct Capture {
 class GraphTask {
  public:
   GraphTask(Node* root, std::vector<Capture> captures, bool retain_graph, bool create_graph)
-      : captures_(std::move(captures)), retain_graph_(retain_graph), create_graph_(create_graph) {
+      : captures_(std::move(captures)),
+        retain_graph_(retain_graph),
+        create_graph_(create_graph),
+        detect_anomaly_(AnomalyMode::is_enabled()) {
     discover(root);
     mark_executed();
     layout_slots();
@@ -50,20 +58,27 @@ class GraphTask {
     return it == index_.end() ? -1 : it->second;
   }
 
-  /// Runs every ready node until none is left; returns the captured gradients.
+  /// Runs every ready node until none is left; returns the captured gradients. With more
+  /// than one thread, nodes that become ready together run as parallel TBB tasks; the results
+  /// are the same because every node sums its slots in slot order.
   TensorList run() {
-    AutoGradMode grad_mode(create_graph_);
-    TensorList captured(captures_.size());
-    std::vector<int32_t> ready{0};
-    while (!ready.empty()) {
-      const int32_t u = ready.back();
-      ready.pop_back();
-      run_node(u, captured, ready);
+    captured_.assign(captures_.size(), Tensor());
+    if (get_num_threads() == 1 || nodes_.size() < 3) {
+      AutoGradMode grad_mode(create_graph_);
+      std::vector<int32_t> ready{0};
+      while (!ready.empty()) {
+        const int32_t u = ready.back();
+        ready.pop_back();
+        run_node(u, ready);
+      }
+    } else {
+      tbb::task_group tasks;
+      tasks.run([&] { run_chain(0, tasks); });
+      tasks.wait();  // rethrows the first error of any task
     }
-    return captured;
+    return std::move(captured_);
   }
 
- private:
   // Depth-first from the root, iteratively (a 100,000-node chain must not recurse). Records
   // each node once, in a fixed order, and a post-order (every node after all it feeds).
   void discover(Node* root) {
@@ -150,7 +165,8 @@ class GraphTask {
         slot_output_[edge_slot_[e]] = edges[i].input_nr;
       }
     }
-    deps_ = std::move(count);
+    deps_ = std::vector<std::atomic<int32_t>>(n);
+    for (size_t v = 0; v < n; ++v) deps_[v].store(count[v], std::memory_order_relaxed);
   }
 
   [[noreturn]] static void throw_released(Node* node) {
@@ -161,7 +177,22 @@ class GraphTask {
         node->name()));
   }
 
-  void run_node(int32_t u, TensorList& captured, std::vector<int32_t>& ready) {
+  // Runs `u`, then keeps going on this thread with one node it made ready, handing the
+  // others to new tasks: a chain never pays for a task switch.
+  void run_chain(int32_t u, tbb::task_group& tasks) {
+    AutoGradMode grad_mode(create_graph_);  // grad mode is per thread
+    std::vector<int32_t> ready;
+    while (true) {
+      run_node(u, ready);
+      if (ready.empty()) return;
+      u = ready.back();
+      ready.pop_back();
+      for (int32_t v : ready) tasks.run([this, v, &tasks] { run_chain(v, tasks); });
+      ready.clear();
+    }
+  }
+
+  void run_node(int32_t u, std::vector<int32_t>& ready) {
     Node* node = nodes_[u];
     // Sum the incoming gradients per output, in slot order.
     TensorList grads(node->num_outputs());
@@ -174,23 +205,32 @@ class GraphTask {
     for (uint32_t o = 0; o < grads.size(); ++o) {
       if (!grads[o].defined())
         grads[o] = zeros(node->output_meta()[o].shape, node->output_meta()[o].dtype);
-      if (!node->pre_hooks().empty()) grads[o] = node->run_pre_hooks(o, std::move(grads[o]));
+      grads[o] = node->run_pre_hooks(o, std::move(grads[o]));
     }
     if (is_target_[u]) {
       for (size_t c = 0; c < captures_.size(); ++c)
-        if (captures_[c].node == node) captured[c] = grads[captures_[c].output_nr];
+        if (captures_[c].node == node) captured_[c] = grads[captures_[c].output_nr];
     }
     if (!executed_[u]) return;
 
-    TensorList outs = node->apply(std::move(grads));
+    TensorList outs;
+    {
+      // Ops inside a backward formula are not checked one by one: the node's results are,
+      // below, so that an anomaly is reported against the backward node it comes from.
+      AnomalyGuard per_node_check(false);
+      outs = node->apply(std::move(grads));
+    }
     check_gradients(*node, outs);
+    if (detect_anomaly_) check_backward_anomaly(*node, outs);
     if (!retain_graph_ && u > 0) node->mark_released();
 
     for (size_t i = 0; i < outs.size(); ++i) {
       const size_t e = edge_base_[u] + i;
       if (edge_slot_[e] < 0) continue;
       slots_[edge_slot_[e]] = std::move(outs[i]);
-      if (--deps_[edge_target_[e]] == 0) ready.push_back(edge_target_[e]);
+      // acq_rel: the last writer's slot contents are visible to whoever runs the node.
+      if (deps_[edge_target_[e]].fetch_sub(1, std::memory_order_acq_rel) == 1)
+        ready.push_back(edge_target_[e]);
     }
   }
 
@@ -219,9 +259,21 @@ class GraphTask {
     }
   }
 
+  static void check_backward_anomaly(const Node& node, const TensorList& outs) {
+    for (size_t i = 0; i < outs.size(); ++i) {
+      if (has_non_finite(outs[i])) {
+        throw AutogradError(fmt::format(
+            "anomaly mode: {} (the backward of op '{}') produced NaN or Inf in the gradient "
+            "for input {} (shape {})",
+            node.name(), node.forward_name(), i, shape_str(outs[i].shape())));
+      }
+    }
+  }
+
   std::vector<Capture> captures_;
   bool retain_graph_;
   bool create_graph_;
+  bool detect_anomaly_;  // read once: nodes may run on other threads
   std::unordered_map<Node*, int32_t> index_;
   std::vector<Node*> nodes_;
   std::vector<int32_t> post_order_;
@@ -230,7 +282,8 @@ class GraphTask {
   std::vector<int32_t> slot_base_;                            // per node: its first slot
   std::vector<uint32_t> slot_output_;                         // per slot: the output it feeds
   TensorList slots_;
-  std::vector<int32_t> deps_;  // per node: slots not yet filled
+  std::vector<std::atomic<int32_t>> deps_;  // per node: slots not yet filled
+  TensorList captured_;
 };
 
 /// The root node: checks the outputs and their gradients (ones for one-element outputs).

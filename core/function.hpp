@@ -24,6 +24,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "anomaly.hpp"
 #include "attrs.hpp"
 #include "grad_mode.hpp"
 #include "node.hpp"
@@ -64,7 +65,12 @@ class AutogradContext {
 class FunctionNodeBase : public Node {
  public:
   AutogradContext ctx;
-  void release_saved() override { ctx.saved_.clear(); }
+  bool release_saved() override {
+    if (ctx.saved_.empty()) return false;
+    ctx.saved_.clear();
+    return true;
+  }
+  std::string forward_name() const override { return ctx.op_name_; }
   /// Connects the node: edges from `inputs`, `outputs` made to point back at it. Outputs that
   /// alias an input or a leaf are replaced by fresh handles sharing the data.
   void connect(const TensorList& inputs, const std::vector<Tensor*>& outputs);
@@ -90,6 +96,9 @@ bool any_requires_grad(const TensorList& tensors);
 
 template <class T>
 struct Function {
+  static TensorList as_list(const Tensor& t) { return {t}; }
+  static const TensorList& as_list(const TensorList& ts) { return ts; }
+
   class BackwardNode final : public FunctionNodeBase {
    public:
     std::string name() const override { return backward_node_name(T::name); }
@@ -108,7 +117,9 @@ struct Function {
     if (!record) {
       AutogradContext ctx;  // forward may save: it is simply dropped
       NoGradGuard no_grad;
-      return T::forward(&ctx, std::forward<Args>(args)...);
+      auto out = T::forward(&ctx, std::forward<Args>(args)...);
+      if (AnomalyMode::is_enabled()) check_forward_anomaly(T::name, as_list(out));
+      return out;
     }
     auto node = std::make_shared<BackwardNode>();
     node->ctx.op_name_ = T::name;
@@ -126,6 +137,7 @@ struct Function {
     } else {
       for (auto& o : out) outputs.push_back(&o);
     }
+    if (AnomalyMode::is_enabled()) check_forward_anomaly(T::name, as_list(out));
     node->connect(inputs, outputs);
     return out;
   }

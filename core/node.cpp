@@ -71,6 +71,14 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
 
 AccumulateGrad::AccumulateGrad(std::shared_ptr<TensorImpl> leaf) : leaf_(std::move(leaf)) {}
 
+Tensor AccumulateGrad::run_pre_hooks(uint32_t, Tensor grad) const {
+  for (const auto& hook : leaf_->hooks) {
+    Tensor replaced = hook(grad);
+    if (replaced.defined()) grad = std::move(replaced);
+  }
+  return grad;
+}
+
 TensorList AccumulateGrad::apply(TensorList&& grad_outputs) {
   accumulate_into_grad(*leaf_, grad_outputs[0]);
   return {};
@@ -80,7 +88,9 @@ void accumulate_into_grad(TensorImpl& impl, const Tensor& incoming) {
   std::lock_guard<std::mutex> lock(impl.mutex);
   if (!impl.grad.defined()) {
     if (GradMode::is_enabled()) {
-      impl.grad = incoming;  // keep its graph: create_graph asked for gradients of gradients
+      // create_graph: keep the gradient's graph, but in a tensor of its own (the incoming one
+      // may also be handed to other inputs, as an add does).
+      impl.grad = incoming.clone();
     } else {
       // Another node may hand the same gradient to several inputs (an add does); store a
       // copy unless this is the only reference to the data.

@@ -38,11 +38,14 @@ class Node : public std::enable_shared_from_this<Node> {
 
   /// The name shown in errors and graphs, e.g. "MulBackward".
   virtual std::string name() const = 0;
+  /// The forward op this node is the backward of ("mul"), or empty for engine nodes.
+  virtual std::string forward_name() const { return {}; }
   /// Gradients of the forward inputs (one per next edge; undefined where none is needed),
   /// from the gradients of the forward outputs (one per output, never undefined).
   virtual TensorList apply(TensorList&& grad_outputs) = 0;
-  /// Drops what backward saved; called after the node ran when the graph is not retained.
-  virtual void release_saved() {}
+  /// Drops what backward saved, after the node ran when the graph is not retained; returns
+  /// whether there was anything to drop.
+  virtual bool release_saved() { return false; }
 
   const std::vector<Edge>& next_edges() const { return next_edges_; }
   const std::vector<TensorMeta>& input_meta() const { return input_meta_; }
@@ -54,11 +57,11 @@ class Node : public std::enable_shared_from_this<Node> {
   /// Records a forward output; returns its output number.
   uint32_t add_output(const Tensor& output);
 
-  /// Whether release_saved() ran, so a second backward can be refused with a clear message.
+  /// Whether saved tensors were freed, so that a second backward through this node can be
+  /// refused with a clear message (a node that saved nothing can run again, as in PyTorch).
   bool is_released() const { return released_; }
   void mark_released() {
-    release_saved();
-    released_ = true;
+    if (release_saved()) released_ = true;
   }
 
   /// Hooks on the gradient of output `output_nr`, run before apply() (Tensor::register_hook).
@@ -69,7 +72,7 @@ class Node : public std::enable_shared_from_this<Node> {
   void add_pre_hook(uint32_t output_nr, TensorHook fn);
   const std::vector<PreHook>& pre_hooks() const { return pre_hooks_; }
   /// Runs the hooks, in the order they were added, on one output's gradient.
-  Tensor run_pre_hooks(uint32_t output_nr, Tensor grad) const;
+  virtual Tensor run_pre_hooks(uint32_t output_nr, Tensor grad) const;
 
  protected:
   std::vector<Edge> next_edges_;

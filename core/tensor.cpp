@@ -87,7 +87,7 @@ bool Tensor::requires_grad() const {
   return checked(impl_.get(), "requires_grad").requires_grad;
 }
 
-Tensor& Tensor::requires_grad_(bool requires_grad) {
+const Tensor& Tensor::requires_grad_(bool requires_grad) const {
   TensorImpl& impl = const_cast<TensorImpl&>(checked(impl_.get(), "requires_grad_"));
   if (requires_grad && !is_floating(impl.dtype)) {
     throw DTypeError(
@@ -143,7 +143,7 @@ bool Tensor::retains_grad() const {
   return impl_ && impl_->retains_grad;
 }
 
-Tensor& Tensor::retain_grad() {
+const Tensor& Tensor::retain_grad() const {
   TensorImpl& impl = *impl_;
   if (!impl.requires_grad) {
     throw AutogradError(
@@ -157,6 +157,21 @@ Tensor& Tensor::retain_grad() {
     return Tensor();
   });
   return *this;
+}
+
+void Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
+  TensorImpl& impl = *impl_;
+  if (!impl.requires_grad) {
+    throw AutogradError(
+        "register_hook: the tensor does not require grad, so no gradient will "
+        "reach the hook");
+  }
+  if (impl.grad_fn) {
+    impl.grad_fn->add_pre_hook(impl.output_nr, std::move(hook));
+  } else {
+    std::lock_guard<std::mutex> lock(impl.mutex);
+    impl.hooks.push_back(std::move(hook));
+  }
 }
 
 Tensor Tensor::detach() const {

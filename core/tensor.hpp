@@ -9,6 +9,7 @@
 // The operator and method conveniences (+, x.sum(), x.reshape(...)) are declared here and
 // defined in ops/, so core/ holds no op code. This header includes no xtensor.
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -49,7 +50,7 @@ class Tensor {
   // ---- autograd -------------------------------------------------------------------------------
   bool requires_grad() const;
   /// Marks a leaf as requiring grad; returns *this.  Example: auto w = randn({3}).requires_grad_();
-  Tensor& requires_grad_(bool requires_grad = true);
+  const Tensor& requires_grad_(bool requires_grad = true) const;
   /// The accumulated gradient (undefined until a backward reaches this tensor).
   Tensor grad() const;
   /// Replaces the gradient (undefined to clear it).
@@ -63,8 +64,12 @@ class Tensor {
   /// A leaf is a tensor not produced by a recorded op (created by the user, or under no-grad).
   bool is_leaf() const;
   /// Makes a non-leaf keep its gradient in grad() after backward.
-  Tensor& retain_grad();
+  const Tensor& retain_grad() const;
   bool retains_grad() const;
+  /// Runs `hook` on this tensor's gradient each time backward computes it; a hook returning a
+  /// defined Tensor replaces the gradient.
+  ///   w.register_hook([](const Tensor& g) { return g * 0.5; });
+  void register_hook(std::function<Tensor(const Tensor&)> hook) const;
   /// A tensor sharing this one's data, cut from the graph.
   Tensor detach() const;
   /// Reverse-mode differentiation from this tensor into every leaf that requires grad.
@@ -95,22 +100,24 @@ class Tensor {
   Tensor relu() const;
   Tensor pow(double exponent) const;
   Tensor operator-() const;
+  /// The sub-tensor at `index` along the first dimension (negative counts from the end).
+  Tensor operator[](int64_t index) const;
   Tensor& operator+=(const Tensor& other);
   Tensor& operator-=(const Tensor& other);
   Tensor& operator*=(const Tensor& other);
   Tensor& operator/=(const Tensor& other);
 
   // ---- in-place (used by optimizers; bump the version counter, never recorded) --------------
-  Tensor& zero_();
-  Tensor& fill_(double value);
-  Tensor& copy_(const Tensor& source);
-  Tensor& add_(const Tensor& other, double alpha = 1.0);
-  Tensor& add_(double value);
-  Tensor& sub_(const Tensor& other, double alpha = 1.0);
-  Tensor& mul_(const Tensor& other);
-  Tensor& mul_(double value);
-  Tensor& div_(const Tensor& other);
-  Tensor& div_(double value);
+  const Tensor& zero_() const;
+  const Tensor& fill_(double value) const;
+  const Tensor& copy_(const Tensor& source) const;
+  const Tensor& add_(const Tensor& other, double alpha = 1.0) const;
+  const Tensor& add_(double value) const;
+  const Tensor& sub_(const Tensor& other, double alpha = 1.0) const;
+  const Tensor& mul_(const Tensor& other) const;
+  const Tensor& mul_(double value) const;
+  const Tensor& div_(const Tensor& other) const;
+  const Tensor& div_(double value) const;
 
   /// Low-level access for the library's own code.
   TensorImpl* impl() const { return impl_.get(); }

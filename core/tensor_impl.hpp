@@ -31,6 +31,7 @@ struct TensorImpl {
   uint32_t output_nr = 0;                // which output of grad_fn
   Tensor grad;                           // accumulated gradient (leaves, retained non-leaves)
   std::weak_ptr<Node> grad_accumulator;  // a leaf's AccumulateGrad node, made on demand
+  std::vector<TensorHook> hooks;         // a leaf's gradient hooks (a non-leaf's are on grad_fn)
   std::mutex mutex;                      // guards grad and grad_accumulator
 
   TensorImpl(std::shared_ptr<Storage> s, Shape sh, DType dt)

@@ -12,6 +12,7 @@ std::vector<OpSchema> reduce_op_schemas();
 std::vector<OpSchema> linalg_op_schemas();
 std::vector<OpSchema> shape_op_schemas();
 std::vector<OpSchema> loss_op_schemas();
+std::vector<OpSchema> functional_op_schemas();
 
 /// All of the above.
 std::vector<OpSchema> builtin_op_schemas();
@@ -22,7 +23,8 @@ namespace xgrad::ops {
 
 /// Schema of a one-tensor op without attributes.
 inline OpSchema unary_schema(const char* name, Tensor (*fn)(const Tensor&)) {
-  return OpSchema{name, 1, {}, [fn](const TensorList& in, const Attrs&) { return TensorList{fn(in[0])}; }};
+  return OpSchema{
+      name, 1, {}, [fn](const TensorList& in, const Attrs&) { return TensorList{fn(in[0])}; }};
 }
 /// Schema of a two-tensor op without attributes.
 inline OpSchema binary_schema(const char* name, Tensor (*fn)(const Tensor&, const Tensor&)) {

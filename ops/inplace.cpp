@@ -27,7 +27,7 @@ Tensor scalar_like(const Tensor& self, double value) {
 
 }  // namespace
 
-Tensor& Tensor::add_(const Tensor& other, double alpha) {
+const Tensor& Tensor::add_(const Tensor& other, double alpha) const {
   check_inplace(*this, "add_");
   if (alpha != 1.0) {
     NoGradGuard no_grad;
@@ -37,32 +37,32 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
   return *this;
 }
 
-Tensor& Tensor::sub_(const Tensor& other, double alpha) {
+const Tensor& Tensor::sub_(const Tensor& other, double alpha) const {
   return add_(other, -alpha);
 }
-Tensor& Tensor::add_(double value) {
+const Tensor& Tensor::add_(double value) const {
   return add_(scalar_like(*this, value));
 }
 
-Tensor& Tensor::mul_(const Tensor& other) {
+const Tensor& Tensor::mul_(const Tensor& other) const {
   check_inplace(*this, "mul_");
   kernels::binary_inplace(*this, other, "mul_", [](auto&& s, auto&& o) { return s * o; });
   return *this;
 }
-Tensor& Tensor::mul_(double value) {
+const Tensor& Tensor::mul_(double value) const {
   return mul_(scalar_like(*this, value));
 }
 
-Tensor& Tensor::div_(const Tensor& other) {
+const Tensor& Tensor::div_(const Tensor& other) const {
   check_inplace(*this, "div_");
   kernels::binary_inplace(*this, other, "div_", [](auto&& s, auto&& o) { return s / o; });
   return *this;
 }
-Tensor& Tensor::div_(double value) {
+const Tensor& Tensor::div_(double value) const {
   return div_(scalar_like(*this, value));
 }
 
-Tensor& Tensor::fill_(double value) {
+const Tensor& Tensor::fill_(double value) const {
   check_inplace(*this, "fill_");
   visit_dtype(dtype(), [&](auto z) {
     using T = decltype(z);
@@ -71,11 +71,11 @@ Tensor& Tensor::fill_(double value) {
   impl()->storage->version++;
   return *this;
 }
-Tensor& Tensor::zero_() {
+const Tensor& Tensor::zero_() const {
   return fill_(0.0);
 }
 
-Tensor& Tensor::copy_(const Tensor& source) {
+const Tensor& Tensor::copy_(const Tensor& source) const {
   check_inplace(*this, "copy_");
   if (!source.defined()) throw ValueError("copy_: the source tensor is undefined");
   const Tensor src = source.dtype() == dtype() ? source : source.detach().to(dtype());
@@ -84,16 +84,20 @@ Tensor& Tensor::copy_(const Tensor& source) {
 }
 
 Tensor& Tensor::operator+=(const Tensor& other) {
-  return add_(other);
+  add_(other);
+  return *this;
 }
 Tensor& Tensor::operator-=(const Tensor& other) {
-  return sub_(other);
+  sub_(other);
+  return *this;
 }
 Tensor& Tensor::operator*=(const Tensor& other) {
-  return mul_(other);
+  mul_(other);
+  return *this;
 }
 Tensor& Tensor::operator/=(const Tensor& other) {
-  return div_(other);
+  div_(other);
+  return *this;
 }
 
 }  // namespace xgrad

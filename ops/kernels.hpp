@@ -1,11 +1,13 @@
 #pragma once
 // Internal helpers shared by the op files: dtype checks and the elementwise loops.
-// Same-shape operands (the common case) run as flat loops the compiler vectorises; operands
-// of different shapes are broadcast by xtensor.
+// Same-shape operands (the common case) run as flat loops the compiler vectorises, split into
+// fixed chunks across threads above a grain size; operands of different shapes are broadcast
+// by xtensor.
 #include <fmt/format.h>
 
 #include <utility>
 
+#include "core/parallel.hpp"
 #include "core/storage.hpp"
 
 namespace xgrad::kernels {
@@ -24,7 +26,9 @@ Tensor unary(const Tensor& a, const char* op, F f) {
     Tensor out = empty_tensor<T>(a.shape());
     const T* pa = raw_data<T>(a);
     T* po = raw_data<T>(out);
-    for (int64_t i = 0, n = a.numel(); i < n; ++i) po[i] = f(pa[i]);
+    parallel_for(a.numel(), kTranscendentalGrain, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) po[i] = f(pa[i]);
+    });
     return out;
   });
 }
@@ -44,13 +48,19 @@ Tensor binary(const Tensor& a, const Tensor& b, const char* op, F f) {
     T* po = raw_data<T>(out);
     const int64_t n = out.numel();
     if (a.shape() == b.shape()) {
-      for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+      parallel_for(n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) po[i] = f(pa[i], pb[i]);
+      });
     } else if (b.numel() == 1 && a.numel() == n) {
       const T vb = pb[0];
-      for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], vb);
+      parallel_for(n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) po[i] = f(pa[i], vb);
+      });
     } else if (a.numel() == 1 && b.numel() == n) {
       const T va = pa[0];
-      for (int64_t i = 0; i < n; ++i) po[i] = f(va, pb[i]);
+      parallel_for(n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) po[i] = f(va, pb[i]);
+      });
     } else {
       auto o = as_xt<T>(out);
       xt::noalias(o) = f(as_xt<T>(a), as_xt<T>(b));
@@ -76,10 +86,14 @@ void binary_inplace(const Tensor& self, const Tensor& other, const char* op, F f
     const T* po = raw_data<T>(other);
     const int64_t n = self.numel();
     if (self.shape() == other.shape()) {
-      for (int64_t i = 0; i < n; ++i) ps[i] = f(ps[i], po[i]);
+      parallel_for(n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) ps[i] = f(ps[i], po[i]);
+      });
     } else if (other.numel() == 1) {
       const T v = po[0];
-      for (int64_t i = 0; i < n; ++i) ps[i] = f(ps[i], v);
+      parallel_for(n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) ps[i] = f(ps[i], v);
+      });
     } else {
       auto s = as_xt<T>(self);
       xt::noalias(s) = f(as_xt<T>(self), as_xt<T>(other));

@@ -4,8 +4,17 @@
 
 namespace xgrad {
 
-/// Matrix product of 2-D tensors [m, k] x [k, n] -> [m, n].
+/// Matrix product, as torch::matmul for ranks 1 to 3:
+///   [k] x [k] -> []   [m, k] x [k] -> [m]   [k] x [k, n] -> [n]   [m, k] x [k, n] -> [m, n]
+///   [B, m, k] x [k, n] -> [B, m, n] (one gemm)   [B|1, m, k] x [B|1, k, n] -> [B, m, n]
 Tensor matmul(const Tensor& a, const Tensor& b);
+/// x W^T + b for x [..., in], W [out, in], b [out] (optional): one gemm with the bias as its
+/// starting value.  Example: linear(x, weight, bias)
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
+/// Outer product of 1-D tensors: [m] x [n] -> [m, n].
+Tensor outer(const Tensor& a, const Tensor& b);
+/// Batched op(a[i]) op(b[i]) for 3-D tensors of one batch size.
+Tensor bmm(const Tensor& a, const Tensor& b, bool transpose_a = false, bool transpose_b = false);
 /// op(a) x op(b), where op transposes when the flag is set: the product with transposes
 /// folded into gemm's flags, never materialised. matmul's backward is written with it.
 Tensor mm(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b);

@@ -21,9 +21,10 @@ void add_locked(Registry& r, OpSchema schema) {
   if (schema.name.empty()) throw ValueError("register_op: the op needs a name");
   if (!schema.call) throw ValueError(fmt::format("register_op: op '{}' has no call", schema.name));
   if (r.ops.count(schema.name)) {
-    throw ValueError(fmt::format("register_op: an op named '{}' is already registered; pick "
-                                 "another name",
-                                 schema.name));
+    throw ValueError(
+        fmt::format("register_op: an op named '{}' is already registered; pick "
+                    "another name",
+                    schema.name));
   }
   std::string name = schema.name;
   r.ops.emplace(std::move(name), std::move(schema));
@@ -84,13 +85,14 @@ std::vector<std::string> list() {
 TensorList call(const std::string& name, const TensorList& inputs, const Attrs& attrs) {
   const OpSchema& op = schema(name);
   if (op.arity != OpSchema::kVariadic && static_cast<int>(inputs.size()) != op.arity) {
-    throw ValueError(fmt::format("ops::call: '{}' takes {} tensor input{}, got {}", name,
-                                 op.arity, op.arity == 1 ? "" : "s", inputs.size()));
+    throw ValueError(fmt::format("ops::call: '{}' takes {} tensor input{}, got {}", name, op.arity,
+                                 op.arity == 1 ? "" : "s", inputs.size()));
   }
   for (const auto& [key, value] : attrs.entries()) {
     if (std::find(op.attrs.begin(), op.attrs.end(), key) == op.attrs.end()) {
-      throw ValueError(fmt::format("ops::call: '{}' has no attribute '{}'; it takes: {}", name,
-                                   key, op.attrs.empty() ? "none" : fmt::format("{}", fmt::join(op.attrs, ", "))));
+      throw ValueError(
+          fmt::format("ops::call: '{}' has no attribute '{}'; it takes: {}", name, key,
+                      op.attrs.empty() ? "none" : fmt::format("{}", fmt::join(op.attrs, ", "))));
     }
   }
   return op.call(inputs, attrs);

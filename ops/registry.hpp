@@ -87,6 +87,6 @@ struct Registrar {
 #define XGRAD_CONCAT_INNER(a, b) a##b
 #define XGRAD_CONCAT(a, b) XGRAD_CONCAT_INNER(a, b)
 /// Registers a Function<T> op under T::name, at namespace scope, once per program.
-#define XGRAD_REGISTER_OP(T)                                             \
-  static const ::xgrad::ops::detail::Registrar XGRAD_CONCAT(             \
+#define XGRAD_REGISTER_OP(T)                                 \
+  static const ::xgrad::ops::detail::Registrar XGRAD_CONCAT( \
       xgrad_op_registrar_, __COUNTER__)(::xgrad::ops::detail::schema_of<T>())

@@ -4,6 +4,8 @@
 #include <xtensor/xbroadcast.hpp>
 #include <xtensor/xmanipulation.hpp>
 
+#include <algorithm>
+
 #include "core/function.hpp"
 #include "ops/builtin.hpp"
 #include "ops/kernels.hpp"
@@ -11,6 +13,10 @@
 
 namespace xgrad {
 namespace {
+
+void check_defined(const Tensor& x, const char* op) {
+  if (!x.defined()) throw ValueError(fmt::format("{}: the tensor is undefined", op));
+}
 
 /// `shape` with a -1 entry resolved so that it holds `numel` elements.
 Shape infer_shape(const Shape& in, const Shape& shape, const char* op) {
@@ -37,6 +43,13 @@ Shape infer_shape(const Shape& in, const Shape& shape, const char* op) {
   return out;
 }
 
+/// The product of shape[begin..end).
+int64_t prod(const Shape& shape, size_t begin, size_t end) {
+  int64_t n = 1;
+  for (size_t d = begin; d < end; ++d) n *= shape[d];
+  return n;
+}
+
 struct Reshape : Function<Reshape> {
   static constexpr const char* name = "reshape";
   static Tensor forward(AutogradContext*, const Tensor& x, const Shape& shape) {
@@ -48,6 +61,19 @@ struct Reshape : Function<Reshape> {
   }
 };
 
+/// out dim i = x dim perm[i] (a copy).
+Tensor permuted_copy(const Tensor& x, const XShape& perm, const Shape& shape) {
+  return visit_dtype(x.dtype(), [&](auto z) {
+    using T = decltype(z);
+    Tensor out = empty_tensor<T>(shape);
+    if (out.numel() > 0) {
+      auto o = as_xt<T>(out);
+      xt::noalias(o) = xt::transpose(as_xt<T>(x), perm);
+    }
+    return out;
+  });
+}
+
 struct Transpose : Function<Transpose> {
   static constexpr const char* name = "transpose";
   static Tensor forward(AutogradContext* ctx, const Tensor& x, int64_t d0, int64_t d1) {
@@ -55,16 +81,10 @@ struct Transpose : Function<Transpose> {
     ctx->saved_data["d1"] = d1;
     Shape shape = x.shape();
     std::swap(shape[d0], shape[d1]);
-    return visit_floating(x.dtype(), name, [&](auto z) {
-      using T = decltype(z);
-      Tensor out = empty_tensor<T>(shape);
-      auto o = as_xt<T>(out);
-      XShape perm(static_cast<size_t>(x.dim()));
-      for (size_t d = 0; d < perm.size(); ++d) perm[d] = d;
-      std::swap(perm[d0], perm[d1]);
-      xt::noalias(o) = xt::transpose(as_xt<T>(x), perm);
-      return out;
-    });
+    XShape perm(static_cast<size_t>(x.dim()));
+    for (size_t d = 0; d < perm.size(); ++d) perm[d] = d;
+    std::swap(perm[d0], perm[d1]);
+    return permuted_copy(x, perm, shape);
   }
   // The gradient of a transpose is the same transpose of the gradient.
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -73,17 +93,37 @@ struct Transpose : Function<Transpose> {
   }
 };
 
+struct Permute : Function<Permute> {
+  static constexpr const char* name = "permute";
+  static Tensor forward(AutogradContext* ctx, const Tensor& x, const Shape& dims) {
+    ctx->saved_data["dims"] = dims;
+    Shape shape(dims.size());
+    XShape perm(dims.size());
+    for (size_t i = 0; i < dims.size(); ++i) {
+      shape[i] = x.shape()[dims[i]];
+      perm[i] = static_cast<size_t>(dims[i]);
+    }
+    return permuted_copy(x, perm, shape);
+  }
+  // The gradient goes through the inverse permutation.
+  static TensorList backward(AutogradContext* ctx, TensorList g) {
+    const Shape dims = ctx->saved_data.get<Shape>("dims");
+    Shape inverse(dims.size());
+    for (size_t i = 0; i < dims.size(); ++i) inverse[dims[i]] = static_cast<int64_t>(i);
+    return {permute(g[0], inverse)};
+  }
+};
+
 struct Expand : Function<Expand> {
   static constexpr const char* name = "expand";
   static Tensor forward(AutogradContext*, const Tensor& x, const Shape& shape) {
-    kernels::check_floating(x, name);
     return visit_floating(x.dtype(), name, [&](auto z) {
       using T = decltype(z);
       Tensor out = empty_tensor<T>(shape);
       T* po = raw_data<T>(out);
       if (x.numel() == 1) {
         std::fill_n(po, out.numel(), raw_data<T>(x)[0]);
-      } else {
+      } else if (out.numel() > 0) {
         auto o = as_xt<T>(out);
         xt::noalias(o) = xt::broadcast(as_xt<T>(x), to_xshape(shape));
       }
@@ -96,11 +136,152 @@ struct Expand : Function<Expand> {
   }
 };
 
+struct Concat : Function<Concat> {
+  static constexpr const char* name = "concat";
+  static Tensor forward(AutogradContext* ctx, const TensorList& ts, int64_t dim) {
+    ctx->saved_data["dim"] = dim;
+    ctx->saved_data["n"] = static_cast<int64_t>(ts.size());
+    Shape shape = ts[0].shape();
+    shape[dim] = 0;
+    for (const auto& t : ts) shape[dim] += t.shape()[dim];
+    const int64_t outer = prod(shape, 0, dim), inner = prod(shape, dim + 1, shape.size());
+    return visit_dtype(ts[0].dtype(), [&](auto z) {
+      using T = decltype(z);
+      Tensor out = empty_tensor<T>(shape);
+      T* po = raw_data<T>(out);
+      for (int64_t o = 0; o < outer; ++o) {
+        for (const auto& t : ts) {
+          const int64_t n = t.shape()[dim] * inner;
+          po = std::copy_n(raw_data<T>(t) + o * n, n, po);
+        }
+      }
+      return out;
+    });
+  }
+  // Each input gets its own slice of the gradient.
+  static TensorList backward(AutogradContext* ctx, TensorList g) {
+    const int64_t dim = ctx->saved_data.get<int64_t>("dim");
+    const int64_t n = ctx->saved_data.get<int64_t>("n");
+    TensorList grads;
+    int64_t offset = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t size = ctx->input_shape(i)[dim];
+      grads.push_back(ctx->needs_input_grad(i) ? slice(g[0], dim, offset, offset + size)
+                                               : Tensor());
+      offset += size;
+    }
+    return grads;
+  }
+};
+
+struct Split : Function<Split> {
+  static constexpr const char* name = "split";
+  static TensorList forward(AutogradContext* ctx, const Tensor& x, const Shape& sizes,
+                            int64_t dim) {
+    ctx->saved_data["dim"] = dim;
+    const Shape& xs = x.shape();
+    const int64_t outer = prod(xs, 0, dim), inner = prod(xs, dim + 1, xs.size());
+    const int64_t row = xs[dim] * inner;
+    return visit_dtype(x.dtype(), [&](auto z) {
+      using T = decltype(z);
+      TensorList outs;
+      int64_t offset = 0;
+      for (int64_t size : sizes) {
+        Shape shape = xs;
+        shape[dim] = size;
+        Tensor out = empty_tensor<T>(shape);
+        const T* px = raw_data<T>(x) + offset * inner;
+        T* po = raw_data<T>(out);
+        for (int64_t o = 0; o < outer; ++o) po = std::copy_n(px + o * row, size * inner, po);
+        outs.push_back(out);
+        offset += size;
+      }
+      return outs;
+    });
+  }
+  // The gradients (zeros for unused outputs) joined back together.
+  static TensorList backward(AutogradContext* ctx, TensorList g) {
+    return {concat(g, ctx->saved_data.get<int64_t>("dim"))};
+  }
+};
+
+}  // namespace
+
+namespace {
+Tensor expand_impl(const Tensor& x, const Shape& shape, const char* op) {
+  kernels::check_floating(x, op);
+  const Shape b = broadcast_shapes(x.shape(), shape, op);
+  if (b != shape) {
+    throw ShapeError(
+        fmt::format("{}: cannot broadcast {} to {}", op, shape_str(x.shape()), shape_str(shape)));
+  }
+  if (x.shape() == shape) return x;
+  return Expand::apply(x, shape);
+}
+
+/// Checks a list for concat/stack: non-empty, defined, one dtype.
+void check_list(const TensorList& ts, const char* op) {
+  if (ts.empty()) throw ValueError(fmt::format("{}: expected a non-empty list of tensors", op));
+  for (size_t i = 0; i < ts.size(); ++i) {
+    if (!ts[i].defined()) throw ValueError(fmt::format("{}: tensor {} is undefined", op, i));
+    if (ts[i].dtype() != ts[0].dtype()) {
+      throw DTypeError(fmt::format("{}: tensor {} is {} but tensor 0 is {} (convert with .to())",
+                                   op, i, dtype_name(ts[i].dtype()), dtype_name(ts[0].dtype())));
+    }
+  }
+}
 }  // namespace
 
 Tensor reshape(const Tensor& x, const Shape& shape) {
   if (x.defined() && x.shape() == shape) return x;
   return Reshape::apply(x, shape);
+}
+
+Tensor view(const Tensor& x, const Shape& shape) {
+  check_defined(x, "view");
+  return reshape(x, infer_shape(x.shape(), shape, "view"));
+}
+
+Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
+  check_defined(x, "flatten");
+  const int64_t s = normalize_dim(start_dim, x.dim(), "flatten");
+  const int64_t e = normalize_dim(end_dim, x.dim(), "flatten");
+  if (x.dim() == 0) return reshape(x, {1});
+  if (s > e) {
+    throw ValueError(
+        fmt::format("flatten: start_dim {} comes after end_dim {} for a tensor of shape {}",
+                    start_dim, end_dim, shape_str(x.shape())));
+  }
+  const Shape& xs = x.shape();
+  Shape shape(xs.begin(), xs.begin() + s);
+  shape.push_back(prod(xs, s, e + 1));
+  shape.insert(shape.end(), xs.begin() + e + 1, xs.end());
+  return reshape(x, shape);
+}
+
+Tensor squeeze(const Tensor& x) {
+  check_defined(x, "squeeze");
+  Shape shape;
+  for (int64_t s : x.shape())
+    if (s != 1) shape.push_back(s);
+  return reshape(x, shape);
+}
+
+Tensor squeeze(const Tensor& x, int64_t dim) {
+  check_defined(x, "squeeze");
+  const int64_t d = normalize_dim(dim, x.dim(), "squeeze");
+  if (x.dim() == 0 || x.shape()[d] != 1) return x;
+  Shape shape = x.shape();
+  shape.erase(shape.begin() + d);
+  return reshape(x, shape);
+}
+
+Tensor unsqueeze(const Tensor& x, int64_t dim) {
+  check_defined(x, "unsqueeze");
+  const int64_t d = normalize_dim(dim, x.dim() + 1, "unsqueeze");
+  Shape shape = x.shape();
+  shape.insert(shape.begin() + d, 1);
+  return reshape(x, shape);
 }
 
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
@@ -111,15 +292,121 @@ Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
   return Transpose::apply(x, d0, d1);
 }
 
-Tensor expand(const Tensor& x, const Shape& shape) {
-  if (!x.defined()) throw ValueError("expand: the tensor is undefined");
-  const Shape b = broadcast_shapes(x.shape(), shape, "expand");
-  if (b != shape) {
+Tensor permute(const Tensor& x, const Shape& dims) {
+  check_defined(x, "permute");
+  if (static_cast<int64_t>(dims.size()) != x.dim()) {
     throw ShapeError(
-        fmt::format("expand: cannot broadcast {} to {}", shape_str(x.shape()), shape_str(shape)));
+        fmt::format("permute: dims {} has {} entries for a tensor of shape {} (rank {})",
+                    shape_str(dims), dims.size(), shape_str(x.shape()), x.dim()));
   }
-  if (x.shape() == shape) return x;
-  return Expand::apply(x, shape);
+  Shape d(dims.size());
+  std::vector<bool> seen(dims.size(), false);
+  bool identity = true;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    d[i] = normalize_dim(dims[i], x.dim(), "permute");
+    if (seen[d[i]]) {
+      throw ValueError(
+          fmt::format("permute: dimension {} is repeated in dims {}", dims[i], shape_str(dims)));
+    }
+    seen[d[i]] = true;
+    identity = identity && d[i] == static_cast<int64_t>(i);
+  }
+  if (identity) return x;
+  return Permute::apply(x, d);
+}
+
+Tensor expand(const Tensor& x, const Shape& shape) {
+  return expand_impl(x, shape, "expand");
+}
+
+Tensor broadcast_to(const Tensor& x, const Shape& shape) {
+  return expand_impl(x, shape, "broadcast_to");
+}
+
+Tensor concat(const TensorList& tensors, int64_t dim) {
+  check_list(tensors, "concat");
+  const Shape& first = tensors[0].shape();
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    if (tensors[i].dim() == 0) {
+      throw ShapeError(fmt::format(
+          "concat: tensor {} is 0-d and cannot be concatenated (use stack, or reshape to [1])", i));
+    }
+  }
+  const int64_t d = normalize_dim(dim, tensors[0].dim(), "concat");
+  for (size_t i = 1; i < tensors.size(); ++i) {
+    const Shape& s = tensors[i].shape();
+    bool fits = s.size() == first.size();
+    for (size_t k = 0; fits && k < s.size(); ++k)
+      fits = static_cast<int64_t>(k) == d || s[k] == first[k];
+    if (!fits) {
+      throw ShapeError(fmt::format(
+          "concat: tensors must match in every dimension but {}; tensor 0 has shape {}, "
+          "tensor {} has shape {}",
+          d, shape_str(first), i, shape_str(s)));
+    }
+  }
+  return Concat::apply(tensors, d);
+}
+
+Tensor cat(const TensorList& tensors, int64_t dim) {
+  return concat(tensors, dim);
+}
+
+Tensor stack(const TensorList& tensors, int64_t dim) {
+  check_list(tensors, "stack");
+  for (size_t i = 1; i < tensors.size(); ++i) {
+    if (tensors[i].shape() != tensors[0].shape()) {
+      throw ShapeError(fmt::format(
+          "stack: tensors must all have one shape; tensor 0 has shape {}, tensor {} has shape {}",
+          shape_str(tensors[0].shape()), i, shape_str(tensors[i].shape())));
+    }
+  }
+  const int64_t d = normalize_dim(dim, tensors[0].dim() + 1, "stack");
+  TensorList parts;
+  parts.reserve(tensors.size());
+  for (const auto& t : tensors) parts.push_back(unsqueeze(t, d));
+  return Concat::apply(parts, d);
+}
+
+namespace {
+/// The dim to split along (IndexError for a 0-d tensor or a dim out of range).
+int64_t split_dim(const Tensor& x, int64_t dim, const char* op) {
+  check_defined(x, op);
+  if (x.dim() == 0) throw IndexError(fmt::format("{}: cannot split a 0-d tensor", op));
+  return normalize_dim(dim, x.dim(), op);
+}
+}  // namespace
+
+TensorList split(const Tensor& x, int64_t split_size, int64_t dim) {
+  const int64_t d = split_dim(x, dim, "split");
+  if (split_size <= 0) {
+    throw ValueError(fmt::format("split: split_size must be positive, got {}", split_size));
+  }
+  const int64_t size = x.shape()[d];
+  Shape sizes;
+  for (int64_t at = 0; at < size; at += split_size)
+    sizes.push_back(std::min(split_size, size - at));
+  if (sizes.empty()) sizes.push_back(0);  // an empty dim gives one empty chunk, as in PyTorch
+  return Split::apply(x, sizes, d);
+}
+
+TensorList split_with_sizes(const Tensor& x, const Shape& split_sizes, int64_t dim) {
+  const int64_t d = split_dim(x, dim, "split_with_sizes");
+  int64_t total = 0;
+  for (int64_t s : split_sizes) {
+    if (s < 0) {
+      throw ValueError(
+          fmt::format("split_with_sizes: sizes must be >= 0, got {}", shape_str(split_sizes)));
+    }
+    total += s;
+  }
+  if (total != x.shape()[d]) {
+    throw ShapeError(fmt::format(
+        "split_with_sizes: sizes {} sum to {}, but dimension {} of shape {} has size {}",
+        shape_str(split_sizes), total, d, shape_str(x.shape()), x.shape()[d]));
+  }
+  if (split_sizes.empty()) return {};
+  return Split::apply(x, split_sizes, d);
 }
 
 Tensor Tensor::reshape(const Shape& shape) const {
@@ -135,18 +422,76 @@ Tensor Tensor::t() const {
 }  // namespace xgrad
 
 namespace xgrad::ops {
+// Defined in ops/indexing.cpp: slice, select, index_select, gather.
+std::vector<OpSchema> indexing_op_schemas();
+
 std::vector<OpSchema> shape_op_schemas() {
   auto with_shape = [](const char* name, Tensor (*fn)(const Tensor&, const Shape&)) {
     return OpSchema{name, 1, {"shape"}, [fn](const TensorList& in, const Attrs& a) {
                       return TensorList{fn(in[0], a.get<Shape>("shape"))};
                     }};
   };
-  return {
+  auto joining = [](const char* name, Tensor (*fn)(const TensorList&, int64_t)) {
+    return OpSchema{name, OpSchema::kVariadic, {"dim"}, [fn](const TensorList& in, const Attrs& a) {
+                      return TensorList{fn(in, a.get_or<int64_t>("dim", 0))};
+                    }};
+  };
+  std::vector<OpSchema> schemas = {
       with_shape("reshape", reshape),
+      with_shape("view", view),
       with_shape("expand", expand),
-      OpSchema{"transpose", 1, {"dim0", "dim1"}, [](const TensorList& in, const Attrs& a) {
-                 return TensorList{transpose(in[0], a.get<int64_t>("dim0"), a.get<int64_t>("dim1"))};
+      with_shape("broadcast_to", broadcast_to),
+      OpSchema{"transpose",
+               1,
+               {"dim0", "dim1"},
+               [](const TensorList& in, const Attrs& a) {
+                 return TensorList{
+                     transpose(in[0], a.get<int64_t>("dim0"), a.get<int64_t>("dim1"))};
+               }},
+      OpSchema{"permute",
+               1,
+               {"dims"},
+               [](const TensorList& in, const Attrs& a) {
+                 return TensorList{permute(in[0], a.get<Shape>("dims"))};
+               }},
+      OpSchema{"flatten",
+               1,
+               {"start_dim", "end_dim"},
+               [](const TensorList& in, const Attrs& a) {
+                 return TensorList{flatten(in[0], a.get_or<int64_t>("start_dim", 0),
+                                           a.get_or<int64_t>("end_dim", -1))};
+               }},
+      OpSchema{"squeeze",
+               1,
+               {"dim"},
+               [](const TensorList& in, const Attrs& a) {
+                 return TensorList{a.contains("dim") ? squeeze(in[0], a.get<int64_t>("dim"))
+                                                     : squeeze(in[0])};
+               }},
+      OpSchema{"unsqueeze",
+               1,
+               {"dim"},
+               [](const TensorList& in, const Attrs& a) {
+                 return TensorList{unsqueeze(in[0], a.get<int64_t>("dim"))};
+               }},
+      joining("concat", concat),
+      joining("cat", cat),
+      joining("stack", stack),
+      OpSchema{"split",
+               1,
+               {"split_size", "dim"},
+               [](const TensorList& in, const Attrs& a) {
+                 return split(in[0], a.get<int64_t>("split_size"), a.get_or<int64_t>("dim", 0));
+               }},
+      OpSchema{"split_with_sizes",
+               1,
+               {"split_sizes", "dim"},
+               [](const TensorList& in, const Attrs& a) {
+                 return split_with_sizes(in[0], a.get<Shape>("split_sizes"),
+                                         a.get_or<int64_t>("dim", 0));
                }},
   };
+  for (auto& s : indexing_op_schemas()) schemas.push_back(std::move(s));
+  return schemas;
 }
 }  // namespace xgrad::ops

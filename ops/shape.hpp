@@ -1,14 +1,49 @@
 #pragma once
-// Shape manipulation.
+// Shape manipulation (PyTorch semantics). Views (reshape, view, flatten, squeeze, unsqueeze)
+// share the data; the others copy it. All take float32 and float64; all but transpose, expand
+// and broadcast_to take int64 data too (never differentiable). Indexing ops (slice, select,
+// index_select, gather) are in ops/indexing.hpp.
+#include <vector>
+
 #include "../core/tensor.hpp"
+#include "indexing.hpp"
 
 namespace xgrad {
 
 /// Same data in a new shape (one entry may be -1: inferred). Shares the data with x.
 Tensor reshape(const Tensor& x, const Shape& shape);
+/// As reshape (data is always contiguous, so every reshape is a view).
+///   Example: view(x, {-1, 28 * 28})
+Tensor view(const Tensor& x, const Shape& shape);
+/// Merges dims start_dim..end_dim into one (a 0-d tensor becomes [1]). Shares the data.
+///   Example: flatten(images, 1)  ([n, c, h, w] -> [n, c*h*w])
+Tensor flatten(const Tensor& x, int64_t start_dim = 0, int64_t end_dim = -1);
+/// Removes every dimension of size 1. Shares the data.  Example: squeeze(x)  ([2, 1, 3] -> [2, 3])
+Tensor squeeze(const Tensor& x);
+/// Removes dimension `dim` if its size is 1 (else returns x).  Example: squeeze(x, 1)
+Tensor squeeze(const Tensor& x, int64_t dim);
+/// Inserts a size-1 dimension at `dim` (in [-rank-1, rank]).  Example: unsqueeze(x, 0)  ([3] -> [1,
+/// 3])
+Tensor unsqueeze(const Tensor& x, int64_t dim);
 /// Swaps two dimensions.  Example: transpose(x, 0, 1)
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1);
+/// Reorders the dimensions: out dim i is x's dim dims[i].  Example: permute(x, {0, 2, 1})
+Tensor permute(const Tensor& x, const Shape& dims);
 /// Broadcasts x to `shape` (copying the data).  Example: expand(bias, {64, 10})
 Tensor expand(const Tensor& x, const Shape& shape);
+/// As expand.  Example: broadcast_to(bias, {64, 10})
+Tensor broadcast_to(const Tensor& x, const Shape& shape);
+/// Joins tensors along an existing dim; sizes must match elsewhere.  Example: concat({a, b}, 1)
+Tensor concat(const TensorList& tensors, int64_t dim = 0);
+/// As concat.  Example: cat({a, b}, 0)
+Tensor cat(const TensorList& tensors, int64_t dim = 0);
+/// Joins same-shape tensors along a new dim.  Example: stack({a, b}, 0)  (2 x [3] -> [2, 3])
+Tensor stack(const TensorList& tensors, int64_t dim = 0);
+/// Chunks of split_size along dim (the last may be smaller).
+///   Example: split(x, 2, 0)  ([5, 3] -> [2, 3], [2, 3], [1, 3])
+TensorList split(const Tensor& x, int64_t split_size, int64_t dim = 0);
+/// Chunks of the given sizes along dim (they must sum to its size).
+///   Example: split_with_sizes(x, {1, 4}, 0)  ([5, 3] -> [1, 3], [4, 3])
+TensorList split_with_sizes(const Tensor& x, const Shape& split_sizes, int64_t dim = 0);
 
 }  // namespace xgrad

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libxtensor-dev libxtensor-blas-dev libxsimd-dev xtl-dev
   libfmt-dev libtbb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libopenblas-dev nlohmann-json3-dev libcli11-dev
+  libopenblas-dev nlohmann-json3-dev libcli11-dev graphviz
 )
 packages+=("$@")  # callers may add their own (e.g. graphviz for examples)
 

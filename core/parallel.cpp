@@ -1,0 +1,97 @@
+#include "core/parallel.hpp"
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+
+#include "core/error.hpp"
+
+extern "C" {
+// OpenBLAS's own controls (declared here: cblas.h must stay out of files using xtensor-blas).
+void openblas_set_num_threads(int num_threads);
+char* openblas_get_corename(void);
+}
+
+namespace xgrad {
+namespace {
+
+std::mutex control_mutex;
+std::unique_ptr<tbb::global_control> control;
+
+/// OpenBLAS 0.3.21 falls back to slow generic kernels on CPUs it does not know. Say so once.
+void warn_about_generic_blas_kernels() {
+  const char* core = openblas_get_corename();
+  if (!core || std::getenv("OPENBLAS_CORETYPE")) return;
+  const bool generic = std::strcmp(core, "Prescott") == 0 || std::strcmp(core, "Core2") == 0 ||
+                       std::strcmp(core, "Nehalem") == 0 || std::strcmp(core, "Sandybridge") == 0;
+  __builtin_cpu_init();
+  const char* better = __builtin_cpu_supports("avx512f") ? "SkylakeX"
+                       : __builtin_cpu_supports("avx2")  ? "Haswell"
+                                                         : nullptr;
+  if (generic && better) {
+    std::fprintf(stderr,
+                 "xgrad: OpenBLAS chose its generic '%s' kernels on a CPU with %s; matrix "
+                 "products run several times slower. Set OPENBLAS_CORETYPE=%s to fix it.\n",
+                 core, better[0] == 'S' ? "AVX-512" : "AVX2", better);
+  }
+}
+
+}  // namespace
+
+/// Once per process: BLAS single-threaded (TBB owns the cores), XGRAD_NUM_THREADS applied.
+void detail::initialise_threading() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    openblas_set_num_threads(1);
+    warn_about_generic_blas_kernels();
+    if (const char* env = std::getenv("XGRAD_NUM_THREADS")) {
+      char* end = nullptr;
+      const long n = std::strtol(env, &end, 10);
+      if (end == env || *end != '\0' || n < 1) {
+        throw ValueError(fmt::format("XGRAD_NUM_THREADS='{}' is not a positive integer", env));
+      }
+      std::lock_guard<std::mutex> lock(control_mutex);
+      control = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                      static_cast<size_t>(n));
+    }
+  });
+}
+
+void set_num_threads(int n) {
+  if (n < 1) throw ValueError(fmt::format("set_num_threads: n = {} must be at least 1", n));
+  detail::initialise_threading();
+  std::lock_guard<std::mutex> lock(control_mutex);
+  control.reset();  // one global_control at a time, so the new bound is the one in force
+  control = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                  static_cast<size_t>(n));
+}
+
+int get_num_threads() {
+  detail::initialise_threading();
+  return static_cast<int>(
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+}
+
+namespace detail {
+void parallel_for_chunks(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& f) {
+  detail::initialise_threading();
+  const int64_t chunks = (n + grain - 1) / grain;
+  // simple_partitioner with grain 1 over chunk indices: the chunk boundaries are fixed by n
+  // and `grain`; threads only decide who runs which chunk.
+  tbb::parallel_for(
+      tbb::blocked_range<int64_t>(0, chunks, 1),
+      [&](const tbb::blocked_range<int64_t>& r) {
+        for (int64_t c = r.begin(); c != r.end(); ++c) f(c * grain, std::min(n, (c + 1) * grain));
+      },
+      tbb::simple_partitioner());
+}
+}  // namespace detail
+
+}  // namespace xgrad
