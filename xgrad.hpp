@@ -11,6 +11,7 @@
 #include "core/function.hpp"
 #include "core/grad_mode.hpp"
 #include "core/gradcheck.hpp"
+#include "core/parallel.hpp"
 #include "core/random.hpp"
 #include "core/shape.hpp"
 #include "core/tensor.hpp"

@@ -13,6 +13,7 @@
 #include "core/grad_mode.hpp"
 #include "core/node.hpp"
 #include "core/parallel.hpp"
+#include "core/tsan.hpp"
 
 namespace xgrad {
 namespace {
@@ -30,6 +31,10 @@ class GraphRoot final : public Node {
  private:
   TensorList grads_;
 };
+
+/// Gradient elements from which a node is worth handing to another thread (measured with
+/// bench/parallel_bench.cpp: below it, mlp_10_b32 got slower with two threads).
+constexpr int64_t kSpawnElements = 1 << 14;
 
 /// A gradient to hand back instead of accumulating (xgrad::grad): the one arriving at
 /// output `output_nr` of `node`.
@@ -73,8 +78,15 @@ class GraphTask {
       }
     } else {
       tbb::task_group tasks;
-      tasks.run([&] { run_chain(0, tasks); });
+      try {
+        run_chain(0, tasks);  // on this thread; heavy side branches go to other threads
+      } catch (...) {
+        tasks.cancel();
+        tasks.wait();  // a task_group must not be destroyed with tasks in flight
+        throw;
+      }
       tasks.wait();  // rethrows the first error of any task
+      XGRAD_TSAN_ACQUIRE(&detail::tsan_handoff);
     }
     return std::move(captured_);
   }
@@ -179,17 +191,48 @@ class GraphTask {
 
   // Runs `u`, then keeps going on this thread with one node it made ready, handing the
   // others to new tasks: a chain never pays for a task switch.
+  void spawn(int32_t u, tbb::task_group& tasks) {
+    auto task = tasks.defer([this, u, &tasks] {
+      XGRAD_TSAN_ACQUIRE(&detail::tsan_handoff);
+      run_chain(u, tasks);
+    });
+    XGRAD_TSAN_RELEASE(&detail::tsan_handoff);
+    tasks.run(std::move(task));
+  }
+
+  // Runs `u` and whatever it makes ready, depth first, on this thread, handing a newly ready
+  // node to another thread only when it is heavy enough to pay for the hand-off (a side branch
+  // of small tensors is cheaper to run here than to wake a thread for).
   void run_chain(int32_t u, tbb::task_group& tasks) {
     AutoGradMode grad_mode(create_graph_);  // grad mode is per thread
-    std::vector<int32_t> ready;
-    while (true) {
-      run_node(u, ready);
-      if (ready.empty()) return;
-      u = ready.back();
-      ready.pop_back();
-      for (int32_t v : ready) tasks.run([this, v, &tasks] { run_chain(v, tasks); });
-      ready.clear();
+    std::vector<int32_t> local{u};
+    while (!local.empty()) {
+      const int32_t next = local.back();
+      local.pop_back();
+      const size_t before = local.size();
+      run_node(next, local);
+      if (local.size() - before > 1) {
+        // Keep the last one made ready for this thread; spawn the heavy others.
+        size_t kept = before;
+        for (size_t i = before; i + 1 < local.size(); ++i) {
+          if (is_heavy(local[i])) {
+            spawn(local[i], tasks);
+          } else {
+            local[kept++] = local[i];
+          }
+        }
+        local[kept++] = local.back();
+        local.resize(kept);
+      }
     }
+    XGRAD_TSAN_RELEASE(&detail::tsan_handoff);  // for whoever waits on this task
+  }
+
+  /// Whether a node's gradients are large enough (kSpawnElements) to run it on another thread.
+  bool is_heavy(int32_t v) const {
+    int64_t elements = 0;
+    for (const auto& meta : nodes_[v]->output_meta()) elements += shape_numel(meta.shape);
+    return elements >= kSpawnElements;
   }
 
   void run_node(int32_t u, std::vector<int32_t>& ready) {
@@ -332,7 +375,8 @@ std::shared_ptr<GraphRoot> make_root(const TensorList& outputs, const TensorList
 void backward(const TensorList& outputs, const TensorList& grad_outputs, bool retain_graph,
               bool create_graph) {
   auto root = make_root(outputs, grad_outputs, "backward");
-  GraphTask(root.get(), {}, retain_graph, create_graph).run();
+  // As in PyTorch, recording the backward (create_graph) keeps the graph too.
+  GraphTask(root.get(), {}, retain_graph || create_graph, create_graph).run();
 }
 
 TensorList grad(const TensorList& outputs, const TensorList& inputs, const TensorList& grad_outputs,

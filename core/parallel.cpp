@@ -1,9 +1,8 @@
 #include "core/parallel.hpp"
 
 #include <fmt/format.h>
-#include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +11,7 @@
 #include <mutex>
 
 #include "core/error.hpp"
+#include "core/tsan.hpp"
 
 extern "C" {
 // OpenBLAS's own controls (declared here: cblas.h must stay out of files using xtensor-blas).
@@ -81,16 +81,29 @@ int get_num_threads() {
 
 namespace detail {
 void parallel_for_chunks(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& f) {
-  detail::initialise_threading();
+  initialise_threading();
+  // The chunk boundaries are fixed by n and `grain`; threads only decide who runs which.
+  // Chunks 1.. go to tasks, chunk 0 runs here.
   const int64_t chunks = (n + grain - 1) / grain;
-  // simple_partitioner with grain 1 over chunk indices: the chunk boundaries are fixed by n
-  // and `grain`; threads only decide who runs which chunk.
-  tbb::parallel_for(
-      tbb::blocked_range<int64_t>(0, chunks, 1),
-      [&](const tbb::blocked_range<int64_t>& r) {
-        for (int64_t c = r.begin(); c != r.end(); ++c) f(c * grain, std::min(n, (c + 1) * grain));
-      },
-      tbb::simple_partitioner());
+  tbb::task_group tasks;
+  for (int64_t c = 1; c < chunks; ++c) {
+    auto task = tasks.defer([&f, c, grain, n] {
+      XGRAD_TSAN_ACQUIRE(&tsan_handoff);
+      f(c * grain, std::min(n, (c + 1) * grain));
+      XGRAD_TSAN_RELEASE(&tsan_handoff);
+    });
+    XGRAD_TSAN_RELEASE(&tsan_handoff);
+    tasks.run(std::move(task));
+  }
+  try {
+    f(0, std::min(n, grain));
+  } catch (...) {
+    tasks.cancel();
+    tasks.wait();  // a task_group must not be destroyed with tasks in flight
+    throw;
+  }
+  tasks.wait();
+  XGRAD_TSAN_ACQUIRE(&tsan_handoff);
 }
 }  // namespace detail
 

@@ -33,9 +33,9 @@ void parallel_for(int64_t n, int64_t grain, F&& f) {
   detail::parallel_for_chunks(n, grain, f);
 }
 
-/// Grain sizes measured on this machine (bench/parallel_grain_bench.cpp): below these, the
+/// Grain sizes measured on this machine (bench/grain_bench.cpp): below these, the
 /// cost of handing work to another thread exceeds the work.
-inline constexpr int64_t kElementwiseGrain = 1 << 15;     // elements of a cheap elementwise op
+inline constexpr int64_t kElementwiseGrain = 1 << 16;     // elements of a cheap elementwise op
 inline constexpr int64_t kTranscendentalGrain = 1 << 13;  // exp, log, tanh, ...
 
 }  // namespace xgrad

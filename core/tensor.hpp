@@ -74,7 +74,8 @@ class Tensor {
   Tensor detach() const;
   /// Reverse-mode differentiation from this tensor into every leaf that requires grad.
   /// A non-scalar tensor needs `grad_output` (same shape). Without `retain_graph` the graph is
-  /// freed; with `create_graph` the backward pass is itself recorded (gradients of gradients).
+  /// freed; with `create_graph` the backward pass is itself recorded (gradients of gradients)
+  /// and the graph is kept.
   void backward(const Tensor& grad_output = Tensor(), bool retain_graph = false,
                 bool create_graph = false) const;
 

@@ -64,7 +64,7 @@ struct Elu : Function<Elu> {
   static Tensor forward(AutogradContext* ctx, const Tensor& x, double alpha) {
     ctx->saved_data["alpha"] = alpha;
     ctx->save_for_backward({x});
-    return kernels::unary(x, name, [alpha](auto v) {
+    return kernels::unary_costly(x, name, [alpha](auto v) {
       using T = decltype(v);
       return v > 0 ? v : T(alpha) * std::expm1(v);
     });
@@ -87,7 +87,7 @@ struct GeluDerivative : Function<GeluDerivative> {
   static constexpr const char* name = "gelu_derivative";
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
     ctx->save_for_backward({x});
-    return kernels::unary(x, "gelu", [](auto v) {
+    return kernels::unary_costly(x, "gelu", [](auto v) {
       using T = decltype(v);
       const T cdf = T(0.5) * std::erfc(-v * T(kSqrt1_2));
       const T pdf = T(kInvSqrt2Pi) * std::exp(T(-0.5) * v * v);
@@ -108,7 +108,7 @@ struct Gelu : Function<Gelu> {
     ctx->save_for_backward({x});
     // 0.5 x (1 + erf(x / sqrt 2)) written as 0.5 x erfc(-x / sqrt 2): the same value, but
     // without cancellation for negative x.
-    return kernels::unary(x, name, [](auto v) {
+    return kernels::unary_costly(x, name, [](auto v) {
       using T = decltype(v);
       return T(0.5) * v * std::erfc(-v * T(kSqrt1_2));
     });
@@ -123,7 +123,7 @@ struct Silu : Function<Silu> {
   static constexpr const char* name = "silu";
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
     ctx->save_for_backward({x});
-    return kernels::unary(x, name, [](auto v) {
+    return kernels::unary_costly(x, name, [](auto v) {
       using T = decltype(v);
       // x * sigmoid(x), with the overflow-free sigmoid
       if (v >= 0) return v / (T(1) + std::exp(-v));
@@ -146,7 +146,7 @@ struct Softplus : Function<Softplus> {
     ctx->saved_data["threshold"] = threshold;
     ctx->save_for_backward({x});
     // log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), z = beta x: exp never overflows.
-    return kernels::unary(x, name, [beta, threshold](auto v) {
+    return kernels::unary_costly(x, name, [beta, threshold](auto v) {
       using T = decltype(v);
       const T z = v * T(beta);
       if (z > T(threshold)) return v;

@@ -163,7 +163,7 @@ struct Neg : Function<Neg> {
 struct Exp : Function<Exp> {
   static constexpr const char* name = "exp";
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
-    Tensor y = kernels::unary(x, name, [](auto v) { return std::exp(v); });
+    Tensor y = kernels::unary_costly(x, name, [](auto v) { return std::exp(v); });
     ctx->save_for_backward({y});
     return y;
   }
@@ -177,7 +177,7 @@ struct Log : Function<Log> {
   static constexpr const char* name = "log";
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
     ctx->save_for_backward({x});
-    return kernels::unary(x, name, [](auto v) { return std::log(v); });
+    return kernels::unary_costly(x, name, [](auto v) { return std::log(v); });
   }
   // d log(x) = dx / x
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -191,8 +191,8 @@ struct Pow : Function<Pow> {
     ctx->saved_data["p"] = p;
     ctx->save_for_backward({x});
     if (p == 2) return kernels::unary(x, name, [](auto v) { return v * v; });
-    return kernels::unary(x, name,
-                          [p](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
+    return kernels::unary_costly(x, name,
+                                 [p](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
   }
   // d x^p = p x^(p-1) dx  (0 for p = 0)
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -314,7 +314,7 @@ struct Abs : Function<Abs> {
 struct Sqrt : Function<Sqrt> {
   static constexpr const char* name = "sqrt";
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
-    Tensor y = kernels::unary(x, name, [](auto v) { return std::sqrt(v); });
+    Tensor y = kernels::unary_costly(x, name, [](auto v) { return std::sqrt(v); });
     ctx->save_for_backward({y});
     return y;
   }
@@ -328,7 +328,7 @@ struct Sin : Function<Sin> {
   static constexpr const char* name = "sin";
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
     ctx->save_for_backward({x});
-    return kernels::unary(x, name, [](auto v) { return std::sin(v); });
+    return kernels::unary_costly(x, name, [](auto v) { return std::sin(v); });
   }
   // d sin(x) = cos(x) dx
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -340,7 +340,7 @@ struct Cos : Function<Cos> {
   static constexpr const char* name = "cos";
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
     ctx->save_for_backward({x});
-    return kernels::unary(x, name, [](auto v) { return std::cos(v); });
+    return kernels::unary_costly(x, name, [](auto v) { return std::cos(v); });
   }
   // d cos(x) = -sin(x) dx
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -351,7 +351,7 @@ struct Cos : Function<Cos> {
 struct Tanh : Function<Tanh> {
   static constexpr const char* name = "tanh";
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
-    Tensor y = kernels::unary(x, name, [](auto v) { return std::tanh(v); });
+    Tensor y = kernels::unary_costly(x, name, [](auto v) { return std::tanh(v); });
     ctx->save_for_backward({y});
     return y;
   }
@@ -366,7 +366,7 @@ struct Sigmoid : Function<Sigmoid> {
   static constexpr const char* name = "sigmoid";
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
     // exp of a non-positive number only: no overflow, so sigmoid(+-1000) is exactly 1 / 0.
-    Tensor y = kernels::unary(x, name, [](auto v) {
+    Tensor y = kernels::unary_costly(x, name, [](auto v) {
       using T = decltype(v);
       if (v >= 0) return T(1) / (T(1) + std::exp(-v));
       const T e = std::exp(v);

@@ -13,7 +13,7 @@ void gemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, T
           int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc);
 
 /// Products smaller than this many flops (2 m n k) run as one BLAS call; larger ones are split
-/// into blocks of about this size (measured: bench/gemm_split_bench.cpp).
+/// into blocks of about this size (measured: bench/grain_bench.cpp).
 inline constexpr double kGemmBlockFlops = 4e6;
 
 }  // namespace xgrad::blas

@@ -17,20 +17,27 @@ void check_binary(const Tensor& a, const Tensor& b, const char* op);
 /// A defined floating tensor.
 void check_floating(const Tensor& a, const char* op);
 
-/// out[i] = f(a[i]) over all elements (f takes and returns T).
+/// out[i] = f(a[i]) over all elements (f takes and returns T). Split across threads above
+/// `grain` elements: kElementwiseGrain for cheap f, kTranscendentalGrain for exp, tanh, ...
 template <class F>
-Tensor unary(const Tensor& a, const char* op, F f) {
+Tensor unary(const Tensor& a, const char* op, F f, int64_t grain = kElementwiseGrain) {
   check_floating(a, op);
   return visit_floating(a.dtype(), op, [&](auto z) {
     using T = decltype(z);
     Tensor out = empty_tensor<T>(a.shape());
     const T* pa = raw_data<T>(a);
     T* po = raw_data<T>(out);
-    parallel_for(a.numel(), kTranscendentalGrain, [&](int64_t lo, int64_t hi) {
+    parallel_for(a.numel(), grain, [&](int64_t lo, int64_t hi) {
       for (int64_t i = lo; i < hi; ++i) po[i] = f(pa[i]);
     });
     return out;
   });
+}
+
+/// unary() for a costly f (exp, log, tanh, ...): worth splitting at fewer elements.
+template <class F>
+Tensor unary_costly(const Tensor& a, const char* op, F f) {
+  return unary(a, op, f, kTranscendentalGrain);
 }
 
 /// out = f(a, b) with broadcasting. f must work on scalars and on xtensor expressions, taking
