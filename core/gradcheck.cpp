@@ -72,7 +72,7 @@ GradcheckResult gradcheck(const GradcheckFn& fn, const TensorList& inputs, doubl
   // Numerical Jacobian, one column per input element: (f(x + eps) - f(x - eps)) / 2 eps.
   GradcheckResult result;
   int64_t mismatches = 0;
-  NoGradGuard no_grad;
+  // Grad mode stays as the caller set it: fn may differentiate inside (a gradient penalty).
   for (size_t i = 0; i < diff_inputs.size(); ++i) {
     double* px = raw_data<double>(diff_inputs[i]);
     const int64_t n = diff_inputs[i].numel();
@@ -115,7 +115,6 @@ GradcheckResult gradgradcheck(const GradcheckFn& fn, const TensorList& inputs, d
   const Tensor v = randn(y.shape(), DType::Float64);  // the grad_output, held fixed
   for (size_t which = 0; which < diff.size(); ++which) {
     auto first_order = [&](const TensorList& in) {
-      EnableGradGuard grad_on;  // gradcheck's finite differences run under no-grad
       TensorList wrt;
       for (size_t i : diff) wrt.push_back(in[i]);
       const Tensor g = grad({checked_output(fn, in)}, wrt, {v}, true, true, true)[which];

@@ -30,6 +30,19 @@ std::string message_of(F&& f) {
   return "<no exception>";
 }
 
+/// xg::gradgradcheck with the failure message shown by gtest.
+inline ::testing::AssertionResult GradgradcheckPasses(const xg::GradcheckFn& fn,
+                                                      const xg::TensorList& inputs) {
+  const auto r = xg::gradgradcheck(fn, inputs);
+  if (r) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << r.message;
+}
+
+/// A float64 tensor from row-major values.
+inline xg::Tensor t64(const std::vector<double>& values, const xg::Shape& shape) {
+  return xg::tensor(values, shape, xg::kFloat64);
+}
+
 /// xg::gradcheck with the failure message shown by gtest.
 inline ::testing::AssertionResult GradcheckPasses(const xg::GradcheckFn& fn,
                                                   const xg::TensorList& inputs) {

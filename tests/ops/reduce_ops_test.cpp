@@ -13,25 +13,16 @@
 namespace xg = xgrad;
 using xgtest::Contains;
 using xgtest::GradcheckPasses;
+using xgtest::GradgradcheckPasses;
 using xgtest::message_of;
 using xgtest::randn_leaf;
+using xgtest::t64;
 using xgtest::ValuesEqual;
 
 namespace {
 
 constexpr double kTol64 = 1e-12;
 constexpr double kTol32 = 1e-5;
-
-::testing::AssertionResult GradgradcheckPasses(const xg::GradcheckFn& fn,
-                                               const xg::TensorList& inputs) {
-  const auto r = xg::gradgradcheck(fn, inputs);
-  if (r) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << r.message;
-}
-
-xg::Tensor t64(const std::vector<double>& values, const xg::Shape& shape) {
-  return xg::tensor(values, shape, xg::kFloat64);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Values

@@ -156,6 +156,9 @@ TEST(SecondOrder, BackwardWithCreateGraphThenGrad) {
   EXPECT_TRUE(ValuesEqual(g, {3, 12, 27}));
   auto g2 = xg::grad({g.sum()}, {x})[0];  // 6 x
   EXPECT_TRUE(ValuesEqual(g2, {6, -12, 18}));
+  // x.grad now holds a graph that holds x (as in PyTorch): clearing it breaks the cycle.
+  x.zero_grad();
+  EXPECT_FALSE(x.grad().defined());
 }
 
 TEST(SecondOrder, ThirdDerivative) {
