@@ -22,10 +22,12 @@ void call_blas(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const
   }
 }
 
-/// Block length along a dimension of `size`: about kGemmBlockFlops per block, a multiple of
-/// 32, fixed by the sizes alone (so results never depend on the thread count).
+/// Block length along a dimension of `size`: about kGemmBlockFlops per block, at most
+/// kGemmMaxBlocks blocks (each block packs the other operand again), a multiple of 32, fixed
+/// by the sizes alone (so results never depend on the thread count).
 int64_t block_length(int64_t size, double flops) {
-  const auto blocks = static_cast<int64_t>(std::min<double>(flops / kGemmBlockFlops, size / 32.0));
+  const auto blocks = static_cast<int64_t>(
+      std::min<double>({flops / kGemmBlockFlops, size / 32.0, double(kGemmMaxBlocks)}));
   if (blocks <= 1) return size;
   const int64_t length = (size + blocks - 1) / blocks;
   return (length + 31) / 32 * 32;
