@@ -1,0 +1,290 @@
+// safetensors reading and writing. Format (https://github.com/huggingface/safetensors):
+//   [u64 little-endian N][N bytes of UTF-8 JSON header, space-padded][data buffer]
+// Each header entry gives dtype, shape and data_offsets [begin, end) relative to the data
+// buffer; the entries must cover the buffer exactly, without overlaps or holes.
+#include "safetensors.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "error.hpp"
+#include "storage.hpp"
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "safetensors data is little-endian; this build assumes a little-endian host");
+
+namespace xgrad {
+namespace {
+
+using json = nlohmann::json;
+
+/// The safetensors reference implementation refuses headers above 100 MB; so do we, before
+/// allocating anything for them.
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+
+const char* file_dtype(DType dtype) {
+  switch (dtype) {
+    case DType::Float32: return "F32";
+    case DType::Float64: return "F64";
+    default: return "I64";
+  }
+}
+
+[[noreturn]] void fail_read(const std::string& path, const std::string& reason) {
+  throw IOError(fmt::format("load_tensors: cannot read '{}': {}", path, reason));
+}
+[[noreturn]] void fail_write(const std::string& path, const std::string& reason) {
+  throw IOError(fmt::format("save_tensors: cannot write '{}': {}", path, reason));
+}
+
+/// Writes all of [data, data + size) to fd, retrying short writes.
+bool write_all(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string header_json(const TensorDict& tensors, const Metadata& metadata) {
+  json header = json::object();
+  uint64_t offset = 0;
+  for (const auto& [name, tensor] : tensors) {
+    const uint64_t bytes = static_cast<uint64_t>(tensor.numel()) * dtype_size(tensor.dtype());
+    header[name] = {{"dtype", file_dtype(tensor.dtype())},
+                    {"shape", tensor.shape()},
+                    {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  if (!metadata.empty()) header["__metadata__"] = metadata;
+  std::string text = header.dump();
+  // Pad with spaces so the data buffer starts 8-byte aligned (as the reference writer does).
+  text.append((8 - text.size() % 8) % 8, ' ');
+  return text;
+}
+
+}  // namespace
+
+void save_tensors(const TensorDict& tensors, const std::string& path, const Metadata& metadata) {
+  for (const auto& [name, tensor] : tensors) {
+    if (!tensor.defined())
+      throw ValueError(fmt::format("save_tensors: tensor '{}' is undefined", name));
+    if (name == "__metadata__" || name.empty())
+      throw ValueError(fmt::format("save_tensors: '{}' cannot be a tensor name", name));
+  }
+  if (path.empty()) throw IOError("save_tensors: the path is empty");
+  struct stat info{};
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    fail_write(path, "it is a directory");
+
+  const std::string header = header_json(tensors, metadata);
+  const uint64_t header_size = header.size();
+
+  // Write beside the target, then rename over it: a reader (or a crash) sees either the old
+  // file or the complete new one, never a half-written checkpoint.
+  static std::atomic<uint64_t> counter{0};
+  const std::string temp = fmt::format("{}.tmp-{}-{}", path, ::getpid(), counter++);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail_write(path, fmt::format("cannot create '{}': {}", temp, std::strerror(errno)));
+  bool ok = write_all(fd, reinterpret_cast<const char*>(&header_size), sizeof header_size) &&
+            write_all(fd, header.data(), header.size());
+  for (auto it = tensors.begin(); ok && it != tensors.end(); ++it) {
+    const Tensor& t = it->second;
+    const size_t bytes = static_cast<size_t>(t.numel()) * dtype_size(t.dtype());
+    if (bytes > 0) ok = visit_dtype(t.dtype(), [&](auto zero) {
+      return write_all(fd, reinterpret_cast<const char*>(raw_data<decltype(zero)>(t)), bytes);
+    });
+  }
+  const int saved_errno = errno;
+  ok = ok && ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+    const int err = ok ? errno : saved_errno;
+    ::unlink(temp.c_str());
+    fail_write(path, std::strerror(err));
+  }
+}
+
+namespace {
+
+struct Entry {
+  std::string name;
+  DType dtype;
+  Shape shape;
+  uint64_t begin, end;
+};
+
+uint64_t as_offset(const json& value, const std::string& path, const std::string& name) {
+  if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<int64_t>() >= 0))
+    fail_read(path, fmt::format("tensor '{}': data_offsets must be non-negative integers, got {}",
+                                name, value.dump()));
+  return value.get<uint64_t>();
+}
+
+Entry parse_entry(const std::string& name, const json& info, const std::string& path) {
+  if (!info.is_object())
+    fail_read(path, fmt::format("tensor '{}': header entry is not a JSON object", name));
+  for (const char* key : {"dtype", "shape", "data_offsets"})
+    if (!info.contains(key)) fail_read(path, fmt::format("tensor '{}': no \"{}\" field", name, key));
+  Entry entry{name, DType::Float32, {}, 0, 0};
+
+  const json& dtype = info["dtype"];
+  if (!dtype.is_string()) fail_read(path, fmt::format("tensor '{}': dtype is not a string", name));
+  const std::string d = dtype.get<std::string>();
+  if (d == "F32") entry.dtype = DType::Float32;
+  else if (d == "F64") entry.dtype = DType::Float64;
+  else if (d == "I64") entry.dtype = DType::Int64;
+  else {
+    static const char* known[] = {"BOOL", "U8", "I8", "U16", "I16", "F16", "BF16", "U32", "I32",
+                                  "U64", "F8_E4M3", "F8_E5M2"};
+    const bool is_known = std::find_if(std::begin(known), std::end(known), [&](const char* k) {
+                            return d == k;
+                          }) != std::end(known);
+    fail_read(path, fmt::format("tensor '{}': {} dtype '{}' (xgrad reads F32, F64 and I64)", name,
+                                is_known ? "unsupported" : "unknown", d));
+  }
+
+  const json& shape = info["shape"];
+  if (!shape.is_array()) fail_read(path, fmt::format("tensor '{}': shape is not an array", name));
+  uint64_t numel = 1;
+  for (const json& dim : shape) {
+    if (!dim.is_number_integer() || dim.get<int64_t>() < 0)
+      fail_read(path, fmt::format("tensor '{}': shape {} has an entry that is not a "
+                                  "non-negative integer", name, shape.dump()));
+    const auto n = dim.get<uint64_t>();
+    if (n != 0 && numel > std::numeric_limits<uint64_t>::max() / 16 / n)
+      fail_read(path, fmt::format("tensor '{}': shape {} is too large", name, shape.dump()));
+    numel *= n;
+    entry.shape.push_back(static_cast<int64_t>(n));
+  }
+
+  const json& offsets = info["data_offsets"];
+  if (!offsets.is_array() || offsets.size() != 2)
+    fail_read(path, fmt::format("tensor '{}': data_offsets must be [begin, end], got {}", name,
+                                offsets.dump()));
+  entry.begin = as_offset(offsets[0], path, name);
+  entry.end = as_offset(offsets[1], path, name);
+  if (entry.end < entry.begin)
+    fail_read(path, fmt::format("tensor '{}': data_offsets [{}, {}] end before they begin", name,
+                                entry.begin, entry.end));
+  const uint64_t expected = numel * dtype_size(entry.dtype);
+  if (entry.end - entry.begin != expected)
+    fail_read(path, fmt::format("tensor '{}': shape {} of {} needs {} bytes but data_offsets "
+                                "[{}, {}] hold {}",
+                                name, shape.dump(), d, expected, entry.begin, entry.end,
+                                entry.end - entry.begin));
+  return entry;
+}
+
+/// Reads the whole file; errors name the path and what the system said.
+std::vector<char> read_file(const std::string& path) {
+  struct stat info{};
+  if (::stat(path.c_str(), &info) != 0) fail_read(path, std::strerror(errno));
+  if (S_ISDIR(info.st_mode)) fail_read(path, "it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail_read(path, std::strerror(errno));
+  std::vector<char> bytes(static_cast<size_t>(info.st_size));
+  if (!bytes.empty() && !in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+    fail_read(path, "read failed");
+  return bytes;
+}
+
+}  // namespace
+
+TensorDict load_tensors(const std::string& path, Metadata* metadata) {
+  const std::vector<char> bytes = read_file(path);
+  if (bytes.size() < 8)
+    fail_read(path, fmt::format("truncated: the file has {} bytes, fewer than the 8-byte header "
+                                "length",
+                                bytes.size()));
+  uint64_t header_size = 0;
+  std::memcpy(&header_size, bytes.data(), 8);
+  if (header_size > kMaxHeaderBytes)
+    fail_read(path, fmt::format("header length {} is above the 100 MB limit (a corrupt or "
+                                "non-safetensors file?)",
+                                header_size));
+  if (header_size > bytes.size() - 8)
+    fail_read(path, fmt::format("header length {} runs past the end of the file ({} bytes): "
+                                "truncated?",
+                                header_size, bytes.size()));
+
+  json header;
+  try {
+    header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<ptrdiff_t>(header_size));
+  } catch (const json::exception& e) {
+    fail_read(path, fmt::format("the header is not valid JSON ({})", e.what()));
+  }
+  if (!header.is_object()) fail_read(path, "the header is not a JSON object");
+
+  const uint64_t buffer_size = bytes.size() - 8 - header_size;
+  const char* buffer = bytes.data() + 8 + header_size;
+  Metadata file_metadata;
+  std::vector<Entry> entries;
+  for (const auto& [name, info] : header.items()) {
+    if (name == "__metadata__") {
+      if (!info.is_object()) fail_read(path, "__metadata__ is not a JSON object");
+      for (const auto& [key, value] : info.items()) {
+        if (!value.is_string())
+          fail_read(path, fmt::format("__metadata__ value of '{}' is not a string", key));
+        file_metadata[key] = value.get<std::string>();
+      }
+      continue;
+    }
+    entries.push_back(parse_entry(name, info, path));
+  }
+
+  // The entries must tile the data buffer: no overlap, no hole, nothing past the end.
+  std::vector<const Entry*> by_offset;
+  for (const Entry& e : entries) by_offset.push_back(&e);
+  std::sort(by_offset.begin(), by_offset.end(), [](const Entry* a, const Entry* b) {
+    return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
+  });
+  uint64_t covered = 0;
+  for (const Entry* e : by_offset) {
+    if (e->end > buffer_size)
+      fail_read(path, fmt::format("tensor '{}': data_offsets [{}, {}] lie outside the {}-byte data "
+                                  "buffer (truncated file?)",
+                                  e->name, e->begin, e->end, buffer_size));
+    if (e->begin < covered)
+      fail_read(path, fmt::format("tensor '{}': data_offsets [{}, {}] overlap another tensor's",
+                                  e->name, e->begin, e->end));
+    if (e->begin > covered)
+      fail_read(path, fmt::format("bytes [{}, {}) of the data buffer belong to no tensor",
+                                  covered, e->begin));
+    covered = e->end;
+  }
+  if (covered != buffer_size)
+    fail_read(path, fmt::format("the data buffer has {} bytes but the tensors cover {}",
+                                buffer_size, covered));
+
+  TensorDict tensors;
+  for (const Entry& e : entries) {
+    Tensor t = empty_tensor(e.shape, e.dtype);
+    if (e.end > e.begin)
+      visit_dtype(e.dtype, [&](auto zero) {
+        std::memcpy(raw_data<decltype(zero)>(t), buffer + e.begin, e.end - e.begin);
+      });
+    tensors.emplace(e.name, std::move(t));
+  }
+  if (metadata) *metadata = std::move(file_metadata);
+  return tensors;
+}
+
+}  // namespace xgrad

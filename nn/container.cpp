@@ -1,0 +1,33 @@
+#include "container.hpp"
+
+#include <fmt/format.h>
+
+#include "../core/error.hpp"
+
+namespace xgrad::nn {
+
+void ModuleList::append(std::shared_ptr<Module> module) {
+  if (!module) throw ValueError(fmt::format("{}: push_back: the module is null", name()));
+  register_module(std::to_string(modules_.size()), module);
+  modules_.push_back(std::move(module));
+}
+
+const std::shared_ptr<Module>& ModuleList::at(size_t index) const {
+  if (index >= modules_.size())
+    throw IndexError(fmt::format("{}: index {} is out of range for {} modules", name(), index,
+                                 modules_.size()));
+  return modules_[index];
+}
+
+void ModuleList::throw_wrong_type(size_t index) const {
+  throw ValueError(fmt::format("{}: module {} is a {}, not the type asked for", name(), index,
+                               modules_[index]->name()));
+}
+
+Tensor Sequential::forward(const Tensor& input) {
+  Tensor x = input;
+  for (const auto& module : *this) x = module->forward(x);
+  return x;
+}
+
+}  // namespace xgrad::nn

@@ -1,0 +1,200 @@
+#include "module.hpp"
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "../core/error.hpp"
+#include "../core/grad_mode.hpp"
+#include "../core/tensor_impl.hpp"
+
+namespace xgrad::nn {
+
+Tensor Module::forward(const Tensor&) {
+  throw ValueError(fmt::format("{}: this module has no single-input forward(x); call it with the "
+                               "inputs it takes (a loss takes (input, target))",
+                               name()));
+}
+
+void Module::check_new_name(const std::string& name, const char* what) const {
+  if (name.empty() || name.find('.') != std::string::npos) {
+    throw ValueError(fmt::format("{}: register_{}: name '{}' must be non-empty and contain no "
+                                 "'.' (dots separate the levels of nested names)",
+                                 this->name(), what, name));
+  }
+  auto taken = [&](const auto& list) {
+    for (const auto& entry : list)
+      if (entry.first == name) return true;
+    return false;
+  };
+  if (taken(parameters_) || taken(buffers_) || taken(children_)) {
+    throw ValueError(fmt::format("{}: register_{}: the name '{}' is already registered",
+                                 this->name(), what, name));
+  }
+}
+
+Tensor Module::register_parameter(const std::string& name, Tensor tensor, bool requires_grad) {
+  check_new_name(name, "parameter");
+  if (!tensor.defined())
+    throw ValueError(fmt::format("{}: register_parameter('{}'): the tensor is undefined", this->name(), name));
+  if (!is_floating(tensor.dtype())) {
+    throw DTypeError(fmt::format("{}: register_parameter('{}'): a parameter must be float32 or "
+                                 "float64, got {}",
+                                 this->name(), name, dtype_name(tensor.dtype())));
+  }
+  if (!tensor.is_leaf()) {
+    throw ValueError(fmt::format("{}: register_parameter('{}'): the tensor was produced by an op "
+                                 "(it has a grad_fn); pass a leaf, e.g. t.detach()",
+                                 this->name(), name));
+  }
+  tensor.requires_grad_(requires_grad);
+  parameters_.emplace_back(name, tensor);
+  return tensor;
+}
+
+Tensor Module::register_buffer(const std::string& name, Tensor tensor) {
+  check_new_name(name, "buffer");
+  if (!tensor.defined())
+    throw ValueError(fmt::format("{}: register_buffer('{}'): the tensor is undefined", this->name(), name));
+  buffers_.emplace_back(name, tensor);
+  return tensor;
+}
+
+void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
+  check_new_name(name, "module");
+  if (!module)
+    throw ValueError(fmt::format("{}: register_module('{}'): the module is null", this->name(), name));
+  children_.emplace_back(name, std::move(module));
+}
+
+void Module::collect(const std::string& prefix, bool recurse, bool want_parameters,
+                     NamedTensors& out) const {
+  for (const auto& [name, tensor] : want_parameters ? parameters_ : buffers_)
+    out.emplace_back(prefix + name, tensor);
+  if (!recurse) return;
+  for (const auto& [name, child] : children_)
+    child->collect(prefix + name + ".", true, want_parameters, out);
+}
+
+NamedTensors Module::named_parameters(bool recurse) const {
+  NamedTensors out;
+  collect("", recurse, true, out);
+  return out;
+}
+
+NamedTensors Module::named_buffers(bool recurse) const {
+  NamedTensors out;
+  collect("", recurse, false, out);
+  return out;
+}
+
+namespace {
+std::vector<Tensor> values(const NamedTensors& named) {
+  std::vector<Tensor> out;
+  out.reserve(named.size());
+  for (const auto& entry : named) out.push_back(entry.second);
+  return out;
+}
+}  // namespace
+
+std::vector<Tensor> Module::parameters(bool recurse) const {
+  return values(named_parameters(recurse));
+}
+std::vector<Tensor> Module::buffers(bool recurse) const {
+  return values(named_buffers(recurse));
+}
+
+NamedTensors Module::state_dict() const {
+  NamedTensors out = named_parameters();
+  for (auto& entry : named_buffers()) out.push_back(std::move(entry));
+  return out;
+}
+
+std::vector<std::shared_ptr<Module>> Module::children() const {
+  std::vector<std::shared_ptr<Module>> out;
+  for (const auto& entry : children_) out.push_back(entry.second);
+  return out;
+}
+
+void Module::train(bool on) {
+  training_ = on;
+  for (const auto& entry : children_) entry.second->train(on);
+}
+
+void Module::zero_grad(bool set_to_none) {
+  for (const auto& p : parameters()) p.zero_grad(set_to_none);
+}
+
+void Module::to(DType dtype) {
+  if (!is_floating(dtype))
+    throw DTypeError(fmt::format("{}: to: modules hold floating tensors; cannot convert to {}",
+                                 name(), dtype_name(dtype)));
+  // Convert everything first, then swap the storages in, so that a failure changes nothing.
+  std::vector<std::pair<TensorImpl*, Tensor>> converted;
+  for (const auto& t : state_dict()) {
+    const Tensor& tensor = t.second;
+    if (!is_floating(tensor.dtype()) || tensor.dtype() == dtype) continue;
+    NoGradGuard no_grad;
+    converted.emplace_back(tensor.impl(), tensor.detach().to(dtype));
+  }
+  for (auto& [impl, fresh] : converted) {
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    impl->storage = fresh.impl()->storage;
+    impl->dtype = dtype;
+    impl->grad = Tensor();
+  }
+}
+
+int64_t Module::num_parameters(bool trainable_only) const {
+  int64_t count = 0;
+  for (const auto& p : parameters())
+    if (!trainable_only || p.requires_grad()) count += p.numel();
+  return count;
+}
+
+namespace {
+/// 1234567 -> "1,234,567": parameter counts are read by eye.
+std::string with_commas(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+}  // namespace
+
+void Module::summarize(std::string& out, const std::string& label, int depth) const {
+  // PyTorch's layout: "(name): Type(args)" per line, children indented inside "Type(" ... ")",
+  // plus what PyTorch leaves out: each module's own parameter count and shapes.
+  const std::string indent(2 * depth, ' ');
+  out += indent + label + name() + "(" + extra_repr();
+  if (children_.empty()) out += ")";
+  if (!parameters_.empty()) {
+    int64_t count = 0;
+    std::string shapes;
+    for (const auto& [pname, p] : parameters_) {
+      count += p.numel();
+      shapes += (shapes.empty() ? "" : ", ") + pname + " " + shape_str(p.shape());
+    }
+    out += fmt::format("  # {} params: {}", with_commas(count), shapes);
+  }
+  out += "\n";
+  if (children_.empty()) return;
+  for (const auto& [cname, child] : children_) child->summarize(out, "(" + cname + "): ", depth + 1);
+  out += indent + ")\n";
+}
+
+std::string Module::summary() const {
+  std::string out;
+  summarize(out, "", 0);
+  out += fmt::format("Parameters: {} ({} trainable)\n", with_commas(num_parameters()),
+                     with_commas(num_parameters(true)));
+  return out;
+}
+
+std::ostream& operator<<(std::ostream& os, const Module& module) {
+  return os << module.summary();
+}
+
+}  // namespace xgrad::nn
