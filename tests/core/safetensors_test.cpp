@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/file_helpers.hpp"
 #include "core/test_helpers.hpp"
 
 namespace {
@@ -15,25 +16,9 @@ namespace xg = xgrad;
 namespace fs = std::filesystem;
 using xgtest::Contains;
 using xgtest::message_of;
-
-/// A fresh empty directory per test.
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("xgrad_safetensors_" + name + "_" +
-                                              std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using xgtest::read_bytes;
+using xgtest::temp_dir;
+using xgtest::write_bytes;
 
 /// A file built by hand: 8-byte length, the header text as given, then `data`.
 std::string raw_file(const std::string& header, const std::string& data) {
@@ -49,7 +34,7 @@ std::string floats(std::initializer_list<float> values) {
 }
 
 TEST(Safetensors, RoundTripKeepsDtypesShapesValuesAndMetadata) {
-  auto dir = temp_dir("roundtrip");
+  auto dir = temp_dir("safetensors_roundtrip");
   xg::manual_seed(3);
   xg::TensorDict tensors{{"a.weight", xg::randn({3, 2})},
                          {"b", xg::randn({4}, xg::kFloat64)},
@@ -71,7 +56,7 @@ TEST(Safetensors, RoundTripKeepsDtypesShapesValuesAndMetadata) {
 
 // The bytes on disk, read by a reader written here from the format description alone.
 TEST(Safetensors, FileIsValidSafetensorsByAnIndependentReader) {
-  auto dir = temp_dir("independent");
+  auto dir = temp_dir("safetensors_independent");
   auto w = xg::tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}});
   auto b = xg::tensor({0.5, -0.25}, xg::kFloat64);
   xg::save_tensors({{"w", w}, {"b", b}}, (dir / "f.safetensors").string(), {{"k", "v"}});
@@ -110,7 +95,7 @@ TEST(Safetensors, FileIsValidSafetensorsByAnIndependentReader) {
 }
 
 TEST(Safetensors, ReadsAFileWrittenByHandWithPaddingAndMetadata) {
-  auto dir = temp_dir("byhand");
+  auto dir = temp_dir("safetensors_byhand");
   std::string header = R"({"__metadata__":{"format":"pt"},"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
   header.append((8 - header.size() % 8) % 8, ' ');
   write_bytes(dir / "h.safetensors", raw_file(header, floats({1.5f, -2.0f})));
@@ -127,7 +112,7 @@ struct BadFile {
 };
 
 TEST(Safetensors, EveryMalformedFileIsAnIOErrorNamingPathAndReason) {
-  auto dir = temp_dir("malformed");
+  auto dir = temp_dir("safetensors_malformed");
   const std::string ok_entry = R"("x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]})";
   const std::string two = floats({1.0f, 2.0f});
   std::string huge_len(8, '\0');
@@ -164,7 +149,7 @@ TEST(Safetensors, EveryMalformedFileIsAnIOErrorNamingPathAndReason) {
 }
 
 TEST(Safetensors, MissingPathAndDirectoryAreIOErrors) {
-  auto dir = temp_dir("paths");
+  auto dir = temp_dir("safetensors_paths");
   EXPECT_TRUE(Contains(message_of<xg::IOError>([&] { xg::load_tensors((dir / "nope").string()); }),
                        "No such file"));
   EXPECT_TRUE(Contains(message_of<xg::IOError>([&] { xg::load_tensors(dir.string()); }),
@@ -174,7 +159,7 @@ TEST(Safetensors, MissingPathAndDirectoryAreIOErrors) {
 }
 
 TEST(Safetensors, FailedSaveLeavesTheExistingFileIntact) {
-  auto dir = temp_dir("atomic");
+  auto dir = temp_dir("safetensors_atomic");
   const auto path = (dir / "model.safetensors").string();
   xg::save_tensors({{"a", xg::ones({3})}}, path);
   const std::string before = read_bytes(path);
@@ -200,7 +185,7 @@ TEST(Safetensors, FailedSaveLeavesTheExistingFileIntact) {
 }
 
 TEST(Safetensors, OverwritingReplacesTheWholeFile) {
-  auto dir = temp_dir("overwrite");
+  auto dir = temp_dir("safetensors_overwrite");
   const auto path = (dir / "m.safetensors").string();
   xg::save_tensors({{"big", xg::ones({1000})}}, path);
   xg::save_tensors({{"small", xg::ones({2})}}, path);
@@ -210,7 +195,7 @@ TEST(Safetensors, OverwritingReplacesTheWholeFile) {
 }
 
 TEST(Safetensors, RefusesReservedAndEmptyNames) {
-  auto dir = temp_dir("names");
+  auto dir = temp_dir("safetensors_names");
   EXPECT_THROW(xg::save_tensors({{"__metadata__", xg::ones({1})}}, (dir / "x").string()), xg::ValueError);
   EXPECT_THROW(xg::save_tensors({{"", xg::ones({1})}}, (dir / "x").string()), xg::ValueError);
 }

@@ -4,7 +4,7 @@
 
 #include <xgrad/nn/normalization.hpp>
 
-#include "core/test_helpers.hpp"
+#include "nn/module_test_helpers.hpp"
 
 namespace {
 using namespace xgtest;
@@ -14,17 +14,6 @@ constexpr double kEps = 1e-5;
 
 nn::BatchNorm1d make_bn64(nn::BatchNormOptions options) {
   return nn::BatchNorm1d(options.dtype(xg::kFloat64));
-}
-
-xg::TensorList input_and_parameters(const xg::Tensor& x, const nn::Module& m) {
-  xg::TensorList in{x};
-  for (const auto& p : m.parameters()) in.push_back(p);
-  return in;
-}
-
-void randomize_parameters(nn::Module& m) {
-  xg::NoGradGuard no_grad;
-  for (const auto& p : m.parameters()) p.copy_(xg::randn(p.shape(), p.dtype()));
 }
 
 TEST(BatchNorm1dModule, TrainingUsesBatchStatistics) {

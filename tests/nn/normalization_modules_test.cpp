@@ -4,25 +4,11 @@
 
 #include <xgrad/nn/normalization.hpp>
 
-#include "core/test_helpers.hpp"
+#include "nn/module_test_helpers.hpp"
 
 namespace {
 using namespace xgtest;
 namespace nn = xg::nn;
-
-/// The module's input followed by its parameters: gradcheck perturbs them in place, so the
-/// module sees the perturbed parameters and the check covers d out / d parameters too.
-xg::TensorList input_and_parameters(const xg::Tensor& x, const nn::Module& m) {
-  xg::TensorList in{x};
-  for (const auto& p : m.parameters()) in.push_back(p);
-  return in;
-}
-
-/// Random non-trivial affine parameters, so their gradients are checked away from 1 and 0.
-void randomize_parameters(nn::Module& m) {
-  xg::NoGradGuard no_grad;
-  for (const auto& p : m.parameters()) p.copy_(xg::randn(p.shape(), p.dtype()));
-}
 
 TEST(LayerNormModule, ValuesOfOneTwoThree) {
   nn::LayerNorm ln(3);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 
+#include "core/file_helpers.hpp"
 #include "core/test_helpers.hpp"
 
 namespace {
@@ -14,18 +15,9 @@ namespace nn = xgrad::nn;
 namespace fs = std::filesystem;
 using xgtest::Contains;
 using xgtest::message_of;
-
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("xgrad_nn_serialize_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using xgtest::read_bytes;
+using xgtest::temp_dir;
+using xgtest::write_bytes;
 
 std::vector<std::vector<double>> snapshot(const nn::Module& m) {
   std::vector<std::vector<double>> out;
@@ -60,7 +52,7 @@ TEST(Checkpoint, ReferenceFileFromAnotherImplementationLoadsIntoMLP231) {
 }
 
 TEST(Checkpoint, SaveThenLoadIntoAFreshModelGivesTheSamePredictions) {
-  auto dir = temp_dir("roundtrip");
+  auto dir = temp_dir("nn_serialize_roundtrip");
   xg::manual_seed(0);
   nn::MLP a({4, 8, 3}, nn::MLPOptions().layer_norm(true));
   nn::BatchNorm1d bn(3);
@@ -84,7 +76,7 @@ TEST(Checkpoint, SaveThenLoadIntoAFreshModelGivesTheSamePredictions) {
 }
 
 TEST(Checkpoint, Float32FileLoadsIntoAFloat64Model) {
-  auto dir = temp_dir("dtype");
+  auto dir = temp_dir("nn_serialize_dtype");
   nn::MLP a({2, 3, 1});
   nn::save(a, (dir / "a.safetensors").string());
   nn::MLP b({2, 3, 1}, nn::MLPOptions().dtype(xg::kFloat64));
@@ -94,7 +86,7 @@ TEST(Checkpoint, Float32FileLoadsIntoAFloat64Model) {
 }
 
 TEST(Checkpoint, StrictLoadReportsEveryProblemAtOnceAndChangesNothing) {
-  auto dir = temp_dir("strict");
+  auto dir = temp_dir("nn_serialize_strict");
   xg::save_tensors({{"layers.0.weight", xg::zeros({3, 2})},   // matches
                     {"layers.0.bias", xg::zeros({4})},        // wrong shape
                     {"layers.9.weight", xg::zeros({1})}},     // unexpected
@@ -118,7 +110,7 @@ TEST(Checkpoint, StrictLoadReportsEveryProblemAtOnceAndChangesNothing) {
 }
 
 TEST(Checkpoint, UnreadableFilesAreIOErrorsAndLeaveTheModuleAlone) {
-  auto dir = temp_dir("unreadable");
+  auto dir = temp_dir("nn_serialize_unreadable");
   nn::MLP model({2, 3, 1});
   const auto before = snapshot(model);
   EXPECT_TRUE(Contains(message_of<xg::IOError>([&] { nn::load(model, dir.string()); }), "is a directory"));
@@ -128,7 +120,7 @@ TEST(Checkpoint, UnreadableFilesAreIOErrorsAndLeaveTheModuleAlone) {
 }
 
 TEST(Checkpoint, FailedSaveKeepsThePreviousCheckpoint) {
-  auto dir = temp_dir("failedsave");
+  auto dir = temp_dir("nn_serialize_failedsave");
   const auto path = (dir / "m.safetensors").string();
   nn::MLP model({2, 3, 1});
   nn::save(model, path);
@@ -147,7 +139,7 @@ TEST(Checkpoint, FailedSaveKeepsThePreviousCheckpoint) {
 TEST(Checkpoint, FuzzedFilesNeverCrash) {
   // tmpfs when there is one: 10,000 rewrites of a file on a disk-backed /tmp take half a minute.
   fs::path dir = fs::exists("/dev/shm") ? fs::path("/dev/shm") / ("xgrad_fuzz_" + std::to_string(::getpid()))
-                                        : temp_dir("fuzz");
+                                        : temp_dir("nn_serialize_fuzz");
   fs::create_directories(dir);
   xg::manual_seed(7);
   nn::MLP source({3, 4, 2}, nn::MLPOptions().layer_norm(true));
