@@ -37,3 +37,8 @@
 #include "nn/module.hpp"
 #include "nn/normalization.hpp"
 #include "nn/serialize.hpp"
+#include "optim/clip_grad.hpp"
+#include "optim/lr_schedulers.hpp"
+#include "optim/optimizers.hpp"
+#include "optim/regularizer_registry.hpp"
+#include "data/data.hpp"

@@ -1,0 +1,54 @@
+#pragma once
+// Adam (Kingma & Ba), exactly as torch.optim.Adam, with L2 weight decay and AMSGrad:
+//   g ← g + λθ;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  (AMSGrad: v̂ ← max(v̂, v))
+//   θ ← θ − γ/(1−β₁ᵗ) · m / (√v / √(1−β₂ᵗ) + ε)
+//
+//   xgrad::optim::Adam opt(params, xgrad::optim::AdamOptions(1e-3).betas({0.9, 0.99}));
+#include "optimizer.hpp"
+
+namespace xgrad::optim {
+
+/// Adam's options.  Example: AdamOptions(1e-3).betas({0.9, 0.99}).weight_decay(1e-2)
+struct AdamOptions : OptionsBase<AdamOptions> {
+  static constexpr const char* kName = "Adam";
+  /// Example: AdamOptions(3e-4)
+  AdamOptions(double lr = 1e-3) : lr_(lr) {}
+  XGRAD_ARG(double, lr);
+  XGRAD_ARG(Betas, betas) = {0.9, 0.999};
+  XGRAD_ARG(double, eps) = 1e-8;
+  XGRAD_ARG(double, weight_decay) = 0;
+  XGRAD_ARG(bool, amsgrad) = false;
+
+ public:
+  template <class Self, class F>
+  static void fields(Self& s, F&& f) {
+    f("lr", s.lr_);
+    f("betas", s.betas_);
+    f("eps", s.eps_);
+    f("weight_decay", s.weight_decay_);
+    f("amsgrad", s.amsgrad_);
+  }
+};
+
+/// Adam.  Example: Adam opt(params, AdamOptions(1e-3)); opt.step();
+class Adam : public BasicOptimizer<Adam, AdamOptions> {
+ public:
+  using BasicOptimizer::BasicOptimizer;
+
+  /// Throws ValueError for lr < 0, a beta outside [0, 1), eps <= 0, weight_decay < 0.
+  static void validate(const AdamOptions& o);
+  /// exp_avg, exp_avg_sq (and max_exp_avg_sq with amsgrad).
+  static std::vector<std::string> state_buffers(const AdamOptions& o);
+  void update_param(const Tensor& param, const Tensor& grad, ParamState& state,
+                    const AdamOptions& o);
+};
+
+namespace detail {
+/// Adam's moments and step (shared with AdamW, whose decay is applied before this).
+void adam_update(const Tensor& param, const Tensor& grad, ParamState& state, double lr, Betas betas,
+                 double eps, double weight_decay, bool amsgrad);
+/// The checks Adam-like options share (lr, betas, eps, weight_decay).
+void check_adam_like(const char* who, double lr, Betas betas, double eps, double weight_decay);
+}  // namespace detail
+
+}  // namespace xgrad::optim

@@ -1,0 +1,39 @@
+#pragma once
+// Internal to optim/*.cpp: what update rules written as flat loops over raw data share.
+// Rules run under no-grad on contiguous data (a tensor's storage is flat and holds exactly
+// its elements), element by element, so a split over threads cannot change a result.
+#include <string>
+
+#include "../core/creation.hpp"
+#include "../core/parallel.hpp"
+#include "../core/storage.hpp"
+#include "optimizer.hpp"
+
+namespace xgrad::optim::detail {
+
+/// The buffer `name` of `state`, created on first use with param's shape and dtype, filled
+/// with `value`: the only allocation an update rule makes.
+inline const Tensor& state_buffer(ParamState& state, const std::string& name, const Tensor& like,
+                                  double value = 0.0) {
+  auto it = state.buffers.find(name);
+  if (it == state.buffers.end()) {
+    it = state.buffers.emplace(name, full(like.shape(), value, like.dtype())).first;
+  }
+  return it->second;
+}
+
+/// Data pointer of type T, or null for an undefined tensor (an optional buffer).
+template <class T>
+inline T* data_or_null(const Tensor& t) {
+  return t.defined() ? raw_data<T>(t) : nullptr;
+}
+
+/// Runs body(i) for every element index of `n`, split over threads for large tensors.
+template <class Body>
+inline void for_each_index(int64_t n, Body&& body) {
+  parallel_for(n, kTranscendentalGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) body(i);
+  });
+}
+
+}  // namespace xgrad::optim::detail

@@ -1,0 +1,102 @@
+// Every scheduler case of tests/data/schedulers.json (PyTorch 1.13, float64): the lr after
+// each of 100 `optimizer.step(); scheduler.step()` pairs agrees to 1e-12 relative.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include <xgrad/optim/lr_plateau.hpp>
+#include <xgrad/optim/lr_registry.hpp>
+
+#include "optim/scheduler_test_util.hpp"
+
+namespace {
+namespace xg = xgrad;
+namespace optim = xgrad::optim;
+using nlohmann::json;
+using schedtest::RelNear;
+
+const json& reference() {
+  static const json data = [] {
+    std::ifstream in(XGRAD_TEST_DATA_DIR "/schedulers.json");
+    if (!in) throw std::runtime_error("cannot open " XGRAD_TEST_DATA_DIR "/schedulers.json");
+    return json::parse(in);
+  }();
+  return data;
+}
+
+const json& find_case(const std::string& name) {
+  for (const auto& c : reference().at("cases")) {
+    if (c.at("scheduler") == name) return c;
+  }
+  throw std::runtime_error("no case " + name + " in schedulers.json");
+}
+
+/// JSON options as an OptionMap: integers stay integers, arrays become lists of numbers.
+optim::OptionMap to_options(const json& j) {
+  optim::OptionMap m;
+  for (const auto& [key, v] : j.items()) {
+    if (v.is_boolean()) {
+      m.emplace(key, v.get<bool>());
+    } else if (v.is_number_integer()) {
+      m.emplace(key, v.get<long long>());
+    } else if (v.is_number()) {
+      m.emplace(key, v.get<double>());
+    } else if (v.is_string()) {
+      m.emplace(key, v.get<std::string>());
+    } else {
+      m.emplace(key, v.get<std::vector<double>>());
+    }
+  }
+  return m;
+}
+
+class SchedulerReference : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SchedulerReference, LrAfterEachOf100StepsMatchesPyTorch) {
+  const json& c = find_case(GetParam());
+  const auto expected = c.at("lr_after_step").get<std::vector<double>>();
+  ASSERT_EQ(expected.size(), 100u);
+  schedtest::SgdFixture s(c.at("initial_lr").get<double>());
+  const auto options = to_options(c.at("options"));
+
+  std::unique_ptr<optim::LRScheduler> sched;
+  std::unique_ptr<optim::ReduceLROnPlateau> plateau;
+  std::vector<double> metrics;
+  if (GetParam() == "plateau") {
+    plateau = std::make_unique<optim::ReduceLROnPlateau>(
+        *s.opt, optim::ReduceLROnPlateauOptions::from_map(options));
+    metrics = c.at("metrics").get<std::vector<double>>();
+    ASSERT_EQ(metrics.size(), expected.size());
+  } else {
+    sched = optim::make_scheduler(GetParam(), *s.opt, options);
+  }
+  for (size_t t = 0; t < expected.size(); ++t) {
+    s.opt->step();
+    if (plateau) {
+      plateau->step(metrics[t]);
+      ASSERT_EQ(plateau->get_last_lr().at(0), s.lr());
+    } else {
+      sched->step();
+      ASSERT_EQ(sched->get_last_lr().at(0), s.lr());
+      ASSERT_EQ(sched->last_epoch(), static_cast<int64_t>(t + 1));
+    }
+    ASSERT_TRUE(RelNear(s.lr(), expected[t])) << GetParam() << " after step " << t + 1;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(PyTorch113, SchedulerReference,
+                         ::testing::Values("step", "multistep", "exponential", "cosine", "linear",
+                                           "onecycle", "plateau"),
+                         [](const auto& info) { return info.param; });
+
+TEST(SchedulerReferenceData, EveryCaseIsCovered) {
+  const std::set<std::string> tested = {"step",   "multistep", "exponential", "cosine",
+                                        "linear", "onecycle",  "plateau"};
+  for (const auto& c : reference().at("cases")) {
+    EXPECT_TRUE(tested.count(c.at("scheduler").get<std::string>())) << c.at("scheduler");
+  }
+}
+
+}  // namespace
