@@ -74,7 +74,14 @@ std::string header_json(const TensorDict& tensors, const Metadata& metadata) {
     offset += bytes;
   }
   if (!metadata.empty()) header["__metadata__"] = metadata;
-  std::string text = header.dump();
+  std::string text;
+  try {
+    text = header.dump();
+  } catch (const json::exception& e) {  // names and metadata must be valid UTF-8
+    throw ValueError(fmt::format("save_tensors: a tensor name or metadata string is not valid "
+                                 "UTF-8 ({})",
+                                 e.what()));
+  }
   // Pad with spaces so the data buffer starts 8-byte aligned (as the reference writer does).
   text.append((8 - text.size() % 8) % 8, ' ');
   return text;
@@ -163,15 +170,19 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
 
   const json& shape = info["shape"];
   if (!shape.is_array()) fail_read(path, fmt::format("tensor '{}': shape is not an array", name));
-  uint64_t numel = 1;
+  // Bound the product of the non-zero dims (not just the element count, which a single zero
+  // dim makes 0) so that no later size computation over these dims can overflow.
+  constexpr uint64_t kMaxElements = uint64_t{1} << 56;
+  uint64_t numel = 1, nonzero = 1;
   for (const json& dim : shape) {
-    if (!dim.is_number_integer() || dim.get<int64_t>() < 0)
+    if (!dim.is_number_unsigned() && !(dim.is_number_integer() && dim.get<int64_t>() >= 0))
       fail_read(path, fmt::format("tensor '{}': shape {} has an entry that is not a "
                                   "non-negative integer", name, shape.dump()));
     const auto n = dim.get<uint64_t>();
-    if (n != 0 && numel > std::numeric_limits<uint64_t>::max() / 16 / n)
+    if (n != 0 && nonzero > kMaxElements / n)
       fail_read(path, fmt::format("tensor '{}': shape {} is too large", name, shape.dump()));
     numel *= n;
+    if (n != 0) nonzero *= n;
     entry.shape.push_back(static_cast<int64_t>(n));
   }
 

@@ -94,14 +94,20 @@ IdxContents parse(const std::string& path, const char* fn) {
                     fn, path, ndims, c.offset, b.size()));
   }
   // The element count is bounded by the file size before it can overflow.
+  // The product of the non-zero dims is bounded too: a zero count followed by huge dims holds
+  // no data but would overflow the per-image size computed from those dims.
   const uint64_t limit = b.size();
-  uint64_t numel = 1;
+  uint64_t numel = 1, nonzero = 1;
   bool too_big = false;
   for (size_t d = 0; d < ndims; ++d) {
     const uint32_t size = load_be32(b.data() + 4 + 4 * d);
     c.shape.push_back(size);
-    if (size != 0 && numel > limit / size) too_big = true;
-    if (!too_big) numel *= size;
+    constexpr uint64_t kMaxNonzero = uint64_t{1} << 48;  // far above any real image size
+    if (size != 0 && (numel > limit / size || nonzero > kMaxNonzero / size)) too_big = true;
+    if (!too_big) {
+      numel *= size;
+      if (size != 0) nonzero *= size;
+    }
   }
   const uint64_t have = b.size() - c.offset;
   if (too_big || numel * elem > have) {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <xgrad/xgrad.hpp>
 
 #include "support/callbacks.hpp"
@@ -125,6 +126,14 @@ int main(int argc, char** argv) {
 
     const std::string checkpoint = (fs::path(s.out_dir) / "fashion_mnist.safetensors").string();
     if (!s.evaluate.empty()) {
+      // The checkpoint says which hidden sizes it was trained with.
+      xg::Metadata metadata;
+      xg::load_tensors(s.evaluate, &metadata);
+      if (metadata.count("hidden")) {
+        s.hidden.clear();
+        std::stringstream sizes(metadata.at("hidden"));
+        for (std::string size; std::getline(sizes, size, ',');) s.hidden.push_back(std::stoll(size));
+      }
       nn::MLP model = make_model(s);
       nn::load(model, s.evaluate);
       auto e = evaluate(model, test);
@@ -196,7 +205,7 @@ int main(int argc, char** argv) {
         static_cast<double>(train.size()) * static_cast<double>(history.size()) / seconds, checkpoint,
         csv, svg);
     return e.confusion.accuracy() == best->test_accuracy ? 0 : 1;
-  } catch (const xg::Error& e) {
+  } catch (const std::exception& e) {  // xgrad::Error, and filesystem errors for --out
     std::cerr << "fashion_mnist: " << e.what() << "\n";
     if (!s.synthetic && !fs::exists(s.data_dir))
       std::cerr << "The Fashion-MNIST files are not in " << s.data_dir

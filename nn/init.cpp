@@ -129,6 +129,7 @@ const Tensor& orthogonal_(const Tensor& tensor, double gain) {
   if (tensor.dim() < 2)
     throw ShapeError(fmt::format("init::orthogonal_: needs at least 2 dimensions, got shape {}",
                                  shape_str(tensor.shape())));
+  if (tensor.numel() == 0) return tensor;  // nothing to fill (PyTorch does the same)
   const int64_t rows = tensor.size(0), cols = tensor.numel() / rows;
   // Work on the tall orientation m x n (m >= n): orthonormalise its n columns.
   const bool transposed = rows < cols;

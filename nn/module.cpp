@@ -110,6 +110,18 @@ NamedTensors Module::state_dict() const {
   return out;
 }
 
+std::vector<std::pair<std::string, Module*>> Module::named_modules() {
+  std::vector<std::pair<std::string, Module*>> out{{"", this}};
+  for (const auto& [name, child] : children_)
+    for (auto& [sub, module] : child->named_modules())
+      out.emplace_back(sub.empty() ? name : name + "." + sub, module);
+  return out;
+}
+
+void Module::apply(const std::function<void(Module&)>& fn) {
+  for (auto& entry : named_modules()) fn(*entry.second);
+}
+
 std::vector<std::shared_ptr<Module>> Module::children() const {
   std::vector<std::shared_ptr<Module>> out;
   for (const auto& entry : children_) out.push_back(entry.second);

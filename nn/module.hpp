@@ -14,6 +14,7 @@
 //   };
 //
 // Copying a module copies handles: the copy shares the parameters (like copying a Tensor).
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -70,6 +71,12 @@ class Module {
   NamedTensors named_buffers(bool recurse = true) const;
   /// Parameters then buffers, with dotted names: what a checkpoint holds.
   NamedTensors state_dict() const;
+  /// This module and every descendant, depth first, with dotted names ("" for this one).
+  ///   for (auto& [name, m] : model.named_modules()) std::cout << name << " " << m->name();
+  std::vector<std::pair<std::string, Module*>> named_modules();
+  /// Calls fn on this module and every descendant, depth first (e.g. to re-initialise).
+  ///   model.apply([](Module& m) { if (auto* l = dynamic_cast<Linear*>(&m)) l->reset_parameters(); });
+  void apply(const std::function<void(Module&)>& fn);
   /// The direct children.
   std::vector<std::shared_ptr<Module>> children() const;
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const {

@@ -16,7 +16,15 @@ void save(const Module& module, const std::string& path, const Metadata& metadat
 }
 
 LoadResult load(Module& module, const std::string& path, bool strict) {
-  TensorDict file = load_tensors(path);  // throws IOError before anything changes
+  try {
+    return load_state_dict(module, load_tensors(path), strict);  // IOError before any change
+  } catch (const ValueError& e) {
+    throw ValueError(fmt::format("nn::load: '{}': {}", path, e.what()));
+  }
+}
+
+LoadResult load_state_dict(Module& module, const TensorDict& tensors, bool strict) {
+  TensorDict file = tensors;
   LoadResult result;
   std::vector<std::pair<Tensor, Tensor>> copies;  // (module tensor, file tensor)
   for (const auto& [name, target] : module.state_dict()) {
@@ -52,9 +60,10 @@ LoadResult load(Module& module, const std::string& path, bool strict) {
     list("missing keys", result.missing_keys);
     list("unexpected keys", result.unexpected_keys);
     list("shape/dtype mismatches", result.mismatched_keys);
-    throw ValueError(fmt::format("nn::load: '{}' does not match the {} module (nothing was "
-                                 "loaded; pass strict=false to load what matches):{}",
-                                 path, module.name(), problems));
+    throw ValueError(fmt::format("load_state_dict: the tensors do not match the {} module "
+                                 "(nothing was loaded; pass strict=false to load what "
+                                 "matches):{}",
+                                 module.name(), problems));
   }
   NoGradGuard no_grad;
   for (auto& [target, source] : copies) {

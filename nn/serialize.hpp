@@ -29,6 +29,11 @@ struct LoadResult {
 ///   save(model, "model.safetensors", {{"epoch", "10"}});
 void save(const Module& module, const std::string& path, const Metadata& metadata = {});
 
+/// Copies `tensors` into the module's parameters and buffers by name, as load() does with a
+/// file (same strict/non-strict rules, same all-or-nothing).
+///   auto r = load_state_dict(model, load_tensors("a.safetensors"), /*strict=*/false);
+LoadResult load_state_dict(Module& module, const TensorDict& tensors, bool strict = true);
+
 /// Copies the file's tensors into the module's parameters and buffers (converting float32 <->
 /// float64 as needed). With `strict`, any missing key, unexpected key or shape mismatch is one
 /// ValueError listing all of them; without, the matching tensors are loaded and the rest

@@ -135,6 +135,7 @@ TEST(Safetensors, EveryMalformedFileIsAnIOErrorNamingPathAndReason) {
       {"hole", raw_file(R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", two), "belong to no tensor"},
       {"trailing bytes", raw_file("{" + ok_entry + "}", two + "junk"), "cover 8"},
       {"truncated data", raw_file("{" + ok_entry + "}", two.substr(0, 5)), "outside"},
+      {"zero dim hiding huge dims", raw_file(R"({"x":{"dtype":"F32","shape":[0,4611686018427387904,4611686018427387904],"data_offsets":[0,0]}})", ""), "too large"},
       {"metadata not strings", raw_file(R"({"__metadata__":{"a":1}})", ""), "not a string"},
       {"entry not object", raw_file(R"({"x":5})", ""), "not a JSON object"},
       {"offsets wrong arity", raw_file(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0]}})", two), "[begin, end]"},
@@ -192,6 +193,15 @@ TEST(Safetensors, OverwritingReplacesTheWholeFile) {
   auto loaded = xg::load_tensors(path);
   EXPECT_EQ(loaded.size(), 1u);
   EXPECT_EQ(loaded.count("small"), 1u);
+}
+
+TEST(Safetensors, NonUtf8NamesAreAValueErrorAndWriteNothing) {
+  auto dir = temp_dir("safetensors_utf8");
+  const auto path = (dir / "x").string();
+  EXPECT_TRUE(Contains(message_of<xg::ValueError>([&] { xg::save_tensors({{"bad\xff", xg::ones({1})}}, path); }),
+                       "not valid UTF-8"));
+  EXPECT_THROW(xg::save_tensors({{"a", xg::ones({1})}}, path, {{"k", "\xfe"}}), xg::ValueError);
+  EXPECT_FALSE(fs::exists(path));
 }
 
 TEST(Safetensors, RefusesReservedAndEmptyNames) {

@@ -129,6 +129,11 @@ TEST(Idx, DimsLargerThanTheDataIsAnIOError) {
                       xgtest::idx_u8({0xffffffff, 0xffffffff, 0xffffffff}, {1, 2, 3}));
   EXPECT_TRUE(
       Contains(message_of<xg::IOError>([&] { xd::read_idx(dir.file("huge")); }), "too short"));
+  // A zero count in front of huge dims holds no data, but the dims themselves are refused
+  // (their product would overflow the per-image size).
+  xgtest::write_bytes(dir.file("zero-huge"),
+                      xgtest::idx_u8({0, 0xffffffff, 0xffffffff, 0xffffffff}, {}));
+  EXPECT_THROW(xd::read_idx_images(dir.file("zero-huge")), xg::IOError);
   // A header that promises more dimensions than the file holds.
   xgtest::write_bytes(dir.file("hdr"), {0, 0, 0x08, 3, 0, 0, 0, 1});
   EXPECT_TRUE(

@@ -92,6 +92,8 @@ TEST(Init, OrthogonalGivesOrthonormalRowsOrColumns) {
     EXPECT_TRUE(xgtest::ValuesEqual(gram, expected.to_vector(), 1e-12)) << xg::shape_str(shape);
   }
   EXPECT_THROW(init::orthogonal_(xg::zeros({4})), xg::ShapeError);
+  auto empty = xg::zeros({0, 3});
+  EXPECT_EQ(init::orthogonal_(empty).numel(), 0);  // nothing to fill, no division by zero
 }
 
 TEST(Init, SeededFillsRepeat) {

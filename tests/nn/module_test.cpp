@@ -55,6 +55,17 @@ TEST(Module, NamedParametersAreDottedInRegistrationOrder) {
   for (const auto& b : net.buffers()) EXPECT_FALSE(b.requires_grad());
 }
 
+TEST(Module, NamedModulesAndApplyVisitEveryModule) {
+  Net net;
+  std::vector<std::string> names;
+  for (const auto& [name, m] : net.named_modules()) names.push_back(name + ":" + m->name());
+  EXPECT_EQ(names, (std::vector<std::string>{":Net", "first:Block", "first.fc:Linear",
+                                             "second:Block", "second.fc:Linear"}));
+  int linears = 0;
+  net.apply([&](nn::Module& m) { linears += dynamic_cast<nn::Linear*>(&m) != nullptr; });
+  EXPECT_EQ(linears, 2);
+}
+
 TEST(Module, NumParametersCountsElements) {
   Net net;
   EXPECT_EQ(net.num_parameters(), 1 + 2 * (3 * 2 + 2 + 2));
