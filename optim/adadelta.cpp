@@ -25,8 +25,9 @@ void Adadelta::update_param(const Tensor& param, const Tensor& grad, ParamState&
     const T* g = raw_data<T>(grad);
     const T rho = T(o.rho()), c = T(1 - o.rho()), e = T(o.eps()), wd = T(o.weight_decay()),
             lr = T(o.lr());
+    const bool maximize = o.maximize();
     detail::for_each_index(param.numel(), [&](int64_t i) {
-      T gi = g[i];
+      T gi = maximize ? -g[i] : g[i];  // negated first, before weight decay
       if (wd != 0) gi = gi + wd * p[i];
       sq[i] = sq[i] * rho + c * gi * gi;
       const T std_ = std::sqrt(sq[i] + e);

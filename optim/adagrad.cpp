@@ -27,8 +27,9 @@ void Adagrad::update_param(const Tensor& param, const Tensor& grad, ParamState& 
     T *p = raw_data<T>(param), *s = raw_data<T>(sum_t);
     const T* g = raw_data<T>(grad);
     const T wd = T(o.weight_decay()), e = T(o.eps()), lr = T(clr);
+    const bool maximize = o.maximize();
     detail::for_each_index(param.numel(), [&](int64_t i) {
-      T gi = g[i];
+      T gi = maximize ? -g[i] : g[i];  // negated first, before weight decay
       if (wd != 0) gi = gi + wd * p[i];
       s[i] = s[i] + gi * gi;
       p[i] = p[i] - lr * (gi / (std::sqrt(s[i]) + e));

@@ -17,6 +17,8 @@ struct AdagradOptions : OptionsBase<AdagradOptions> {
   XGRAD_ARG(double, weight_decay) = 0;
   XGRAD_ARG(double, initial_accumulator_value) = 0;
   XGRAD_ARG(double, eps) = 1e-10;
+  /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
+  XGRAD_ARG(bool, maximize) = false;
 
  public:
   template <class Self, class F>
@@ -26,6 +28,7 @@ struct AdagradOptions : OptionsBase<AdagradOptions> {
     f("weight_decay", s.weight_decay_);
     f("initial_accumulator_value", s.initial_accumulator_value_);
     f("eps", s.eps_);
+    f("maximize", s.maximize_);
   }
 };
 

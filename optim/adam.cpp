@@ -30,12 +30,13 @@ std::vector<std::string> Adam::state_buffers(const AdamOptions& o) {
 
 void Adam::update_param(const Tensor& param, const Tensor& grad, ParamState& state,
                         const AdamOptions& o) {
-  detail::adam_update(param, grad, state, o.lr(), o.betas(), o.eps(), o.weight_decay(),
-                      o.amsgrad());
+  detail::adam_update(param, grad, state, o.lr(), o.betas(), o.eps(), o.weight_decay(), o.amsgrad(),
+                      o.maximize());
 }
 
 void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& state, double lr,
-                         Betas betas, double eps, double weight_decay, bool amsgrad) {
+                         Betas betas, double eps, double weight_decay, bool amsgrad,
+                         bool maximize) {
   const Tensor& m_t = state_buffer(state, "exp_avg", param);
   const Tensor& v_t = state_buffer(state, "exp_avg_sq", param);
   Tensor vmax_t = amsgrad ? state_buffer(state, "max_exp_avg_sq", param) : Tensor();
@@ -54,7 +55,7 @@ void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& st
             c2 = T(1 - betas.second), wd = T(weight_decay), e = T(eps), ss = T(step_size),
             bc2 = T(bias_correction2_sqrt);
     for_each_index(param.numel(), [&](int64_t i) {
-      T gi = g[i];
+      T gi = maximize ? -g[i] : g[i];
       if (wd != 0) gi = gi + wd * p[i];
       m[i] = m[i] * b1 + c1 * gi;
       v[i] = v[i] * b2 + c2 * gi * gi;

@@ -18,6 +18,8 @@ struct AdamOptions : OptionsBase<AdamOptions> {
   XGRAD_ARG(double, eps) = 1e-8;
   XGRAD_ARG(double, weight_decay) = 0;
   XGRAD_ARG(bool, amsgrad) = false;
+  /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
+  XGRAD_ARG(bool, maximize) = false;
 
  public:
   template <class Self, class F>
@@ -27,6 +29,7 @@ struct AdamOptions : OptionsBase<AdamOptions> {
     f("eps", s.eps_);
     f("weight_decay", s.weight_decay_);
     f("amsgrad", s.amsgrad_);
+    f("maximize", s.maximize_);
   }
 };
 
@@ -45,8 +48,9 @@ class Adam : public BasicOptimizer<Adam, AdamOptions> {
 
 namespace detail {
 /// Adam's moments and step (shared with AdamW, whose decay is applied before this).
+/// maximize negates the gradient before anything else.
 void adam_update(const Tensor& param, const Tensor& grad, ParamState& state, double lr, Betas betas,
-                 double eps, double weight_decay, bool amsgrad);
+                 double eps, double weight_decay, bool amsgrad, bool maximize);
 /// The checks Adam-like options share (lr, betas, eps, weight_decay).
 void check_adam_like(const char* who, double lr, Betas betas, double eps, double weight_decay);
 }  // namespace detail

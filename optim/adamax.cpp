@@ -25,8 +25,9 @@ void Adamax::update_param(const Tensor& param, const Tensor& grad, ParamState& s
     const T* g = raw_data<T>(grad);
     const T b1 = T(beta1), b2 = T(beta2), c1 = T(1 - beta1), wd = T(o.weight_decay()),
             e = T(o.eps()), lr = T(clr);
+    const bool maximize = o.maximize();
     detail::for_each_index(param.numel(), [&](int64_t i) {
-      T gi = g[i];
+      T gi = maximize ? -g[i] : g[i];  // negated first, before weight decay
       if (wd != 0) gi = gi + wd * p[i];
       m[i] = m[i] * b1 + c1 * gi;
       u[i] = std::max(u[i] * b2, std::abs(gi) + e);  // eps inside the max, as PyTorch

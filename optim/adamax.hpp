@@ -16,6 +16,8 @@ struct AdamaxOptions : OptionsBase<AdamaxOptions> {
   XGRAD_ARG(Betas, betas) = {0.9, 0.999};
   XGRAD_ARG(double, eps) = 1e-8;
   XGRAD_ARG(double, weight_decay) = 0;
+  /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
+  XGRAD_ARG(bool, maximize) = false;
 
  public:
   template <class Self, class F>
@@ -24,6 +26,7 @@ struct AdamaxOptions : OptionsBase<AdamaxOptions> {
     f("betas", s.betas_);
     f("eps", s.eps_);
     f("weight_decay", s.weight_decay_);
+    f("maximize", s.maximize_);
   }
 };
 

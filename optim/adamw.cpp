@@ -26,7 +26,8 @@ void AdamW::update_param(const Tensor& param, const Tensor& grad, ParamState& st
       detail::for_each_index(param.numel(), [&](int64_t i) { p[i] = p[i] * d; });
     });
   }
-  detail::adam_update(param, grad, state, o.lr(), o.betas(), o.eps(), 0.0, o.amsgrad());
+  detail::adam_update(param, grad, state, o.lr(), o.betas(), o.eps(), 0.0, o.amsgrad(),
+                      o.maximize());
 }
 
 }  // namespace xgrad::optim

@@ -17,6 +17,8 @@ struct AdamWOptions : OptionsBase<AdamWOptions> {
   XGRAD_ARG(double, eps) = 1e-8;
   XGRAD_ARG(double, weight_decay) = 1e-2;
   XGRAD_ARG(bool, amsgrad) = false;
+  /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
+  XGRAD_ARG(bool, maximize) = false;
 
  public:
   template <class Self, class F>
@@ -26,6 +28,7 @@ struct AdamWOptions : OptionsBase<AdamWOptions> {
     f("eps", s.eps_);
     f("weight_decay", s.weight_decay_);
     f("amsgrad", s.amsgrad_);
+    f("maximize", s.maximize_);
   }
 };
 

@@ -241,6 +241,34 @@ LineSearchResult strong_wolfe(ObjFunc&& obj_func, double t, const Tensor& d, dou
   return {bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals};
 }
 
+/// Writes saved values back into the parameters when it goes out of scope (unless
+/// released): a closure that throws part-way through a step leaves the parameters as they
+/// were.  copy_ between tensors of one shape and dtype does not throw.
+class RestoreParams {
+ public:
+  RestoreParams(const std::vector<Tensor>& params, const std::vector<Tensor>& saved)
+      : params_(params), saved_(saved) {}
+  RestoreParams(const RestoreParams&) = delete;
+  RestoreParams& operator=(const RestoreParams&) = delete;
+  ~RestoreParams() {
+    if (!active_) return;
+    for (std::size_t k = 0; k < params_.size(); ++k) params_[k].copy_(saved_[k]);
+  }
+  void release() { active_ = false; }
+
+ private:
+  const std::vector<Tensor>& params_;
+  const std::vector<Tensor>& saved_;
+  bool active_ = true;
+};
+
+std::vector<Tensor> clones(const std::vector<Tensor>& params) {
+  std::vector<Tensor> out;
+  out.reserve(params.size());
+  for (const auto& p : params) out.push_back(p.clone());
+  return out;
+}
+
 std::string key(const char* name, int64_t k) {
   return fmt::format("{}.{}", name, k);
 }
@@ -425,10 +453,22 @@ Tensor LBFGS::step(const LossClosure& closure) {
   const int64_t history_size = o.history_size();
   const std::vector<Tensor>& params = param_groups()[0].params();
 
-  // LBFGS has only global state, kept as the state of the first parameter.
-  ParamState& state = all_state()[params[0].impl()];
-  double& func_evals = state.scalars.emplace("func_evals", 0.0).first->second;
-  double& state_n_iter = state.scalars.emplace("n_iter", 0.0).first->second;
+  // LBFGS has only global state, kept as the state of the first parameter. It is read into
+  // locals and written back only when the step completes: if the closure throws, the state
+  // and the parameters are as they were before the step (all or nothing).
+  const ParamState empty_state;
+  const auto found = all_state().find(params[0].impl());
+  const ParamState& state = found == all_state().end() ? empty_state : found->second;
+  auto buffer = [&](const char* name) {
+    auto it = state.buffers.find(name);
+    return it == state.buffers.end() ? Tensor() : it->second;
+  };
+  auto scalar = [&](const std::string& name, double fallback) {
+    auto it = state.scalars.find(name);
+    return it == state.scalars.end() ? fallback : it->second;
+  };
+  double func_evals = scalar("func_evals", 0);
+  double state_n_iter = scalar("n_iter", 0);
 
   // evaluate initial f(x) and df/dx
   Tensor orig_loss;
@@ -439,17 +479,18 @@ Tensor LBFGS::step(const LossClosure& closure) {
   Tensor flat_grad = gather_flat_grad();
   bool opt_cond = abs_max(flat_grad) <= tolerance_grad;
   // optimal condition
-  if (opt_cond) return orig_loss;
+  if (opt_cond) {
+    ParamState& committed = all_state()[params[0].impl()];
+    committed.scalars["func_evals"] = func_evals;
+    committed.scalars["n_iter"] = state_n_iter;
+    return orig_loss;
+  }
+
+  // From here on the parameters move; a throwing closure puts them back.
+  const std::vector<Tensor> x_start = clones(params);
+  RestoreParams restore_on_error(params, x_start);
 
   // the cached state
-  auto buffer = [&](const char* name) {
-    auto it = state.buffers.find(name);
-    return it == state.buffers.end() ? Tensor() : it->second;
-  };
-  auto scalar = [&](const std::string& name, double fallback) {
-    auto it = state.scalars.find(name);
-    return it == state.scalars.end() ? fallback : it->second;
-  };
   Tensor d = buffer("d");
   double t = scalar("t", 0);
   std::vector<Tensor> old_dirs, old_stps;
@@ -460,10 +501,17 @@ Tensor LBFGS::step(const LossClosure& closure) {
     old_stps.push_back(state.buffers.at(key("old_stps", k)));
     ro.push_back(state.scalars.at(key("ro", k)));
   }
+  // history_size lowered since the history was built: keep the newest pairs only, so the
+  // saved state never holds more than history_size pairs.
+  while (static_cast<int64_t>(old_dirs.size()) > history_size) {
+    old_dirs.erase(old_dirs.begin());
+    old_stps.erase(old_stps.begin());
+    ro.erase(ro.begin());
+  }
   double H_diag = scalar("H_diag", 1);
   Tensor prev_flat_grad = buffer("prev_flat_grad");
   double prev_loss = scalar("prev_loss", 0);
-  std::vector<double> al(static_cast<std::size_t>(history_size));
+  std::vector<double> al;  // sized from the history in use, which history_size may undercut
 
   int64_t n_iter = 0;
   // optimize for a max of max_iter iterations
@@ -487,8 +535,9 @@ Tensor LBFGS::step(const LossClosure& closure) {
       const double ys = dot(y, s);  // y*s
       if (ys > 1e-10) {
         // updating memory
-        if (static_cast<int64_t>(old_dirs.size()) == history_size) {
-          // shift history by one (limited-memory)
+        // Shift history by one (limited-memory). A while, not PyTorch's if: history_size
+        // may have been lowered since the history was built.
+        while (static_cast<int64_t>(old_dirs.size()) >= history_size) {
           old_dirs.erase(old_dirs.begin());
           old_stps.erase(old_stps.begin());
           ro.erase(ro.begin());
@@ -503,6 +552,7 @@ Tensor LBFGS::step(const LossClosure& closure) {
       // compute the approximate (L-BFGS) inverse Hessian multiplied by the gradient, with the
       // two-loop recursion collapsed onto one buffer
       const auto num_old = static_cast<int64_t>(old_dirs.size());
+      al.assign(old_dirs.size(), 0.0);
       Tensor q = scaled(flat_grad, -1);
       for (int64_t i = num_old - 1; i >= 0; --i) {
         al[i] = dot(old_stps[i], q) * ro[i];
@@ -534,14 +584,12 @@ Tensor LBFGS::step(const LossClosure& closure) {
     // optional line search: user function
     int64_t ls_func_evals = 0;
     if (strong_wolfe_search) {
-      std::vector<Tensor> x_init;
-      for (const auto& p : params) x_init.push_back(p.clone());
+      const std::vector<Tensor> x_init = clones(params);
       auto obj_func = [&](double step, const Tensor& dir) {
-        // _directional_evaluate: evaluate at x + step·dir, then restore x
+        // _directional_evaluate: evaluate at x + step·dir, then restore x (also on a throw)
+        RestoreParams restore(params, x_init);
         add_to_params(step, dir);
-        Evaluation e{evaluate(closure), gather_flat_grad()};
-        for (std::size_t k = 0; k < params.size(); ++k) params[k].copy_(x_init[k]);
-        return e;
+        return Evaluation{evaluate(closure), gather_flat_grad()};
       };
       LineSearchResult ls = strong_wolfe(obj_func, t, d, loss, flat_grad, gtd);
       loss = ls.loss;
@@ -576,24 +624,25 @@ Tensor LBFGS::step(const LossClosure& closure) {
     if (std::abs(loss - prev_loss) < tolerance_change) break;
   }
 
-  // store the state back: buffers by name, the history as numbered entries
-  for (int64_t k = 0; k < history; ++k) {
-    state.buffers.erase(key("old_dirs", k));
-    state.buffers.erase(key("old_stps", k));
-    state.scalars.erase(key("ro", k));
-  }
-  state.buffers["d"] = d;
-  state.buffers["prev_flat_grad"] = prev_flat_grad;
+  // Commit: build the new state (buffers by name, the history as numbered entries), then
+  // swap it in; nothing after the last closure call can leave a half-written state.
+  ParamState next;
+  next.buffers["d"] = d;
+  next.buffers["prev_flat_grad"] = prev_flat_grad;
   for (std::size_t k = 0; k < old_dirs.size(); ++k) {
-    state.buffers[key("old_dirs", static_cast<int64_t>(k))] = old_dirs[k];
-    state.buffers[key("old_stps", static_cast<int64_t>(k))] = old_stps[k];
-    state.scalars[key("ro", static_cast<int64_t>(k))] = ro[k];
+    next.buffers[key("old_dirs", static_cast<int64_t>(k))] = old_dirs[k];
+    next.buffers[key("old_stps", static_cast<int64_t>(k))] = old_stps[k];
+    next.scalars[key("ro", static_cast<int64_t>(k))] = ro[k];
   }
-  state.scalars["history"] = static_cast<double>(old_dirs.size());
-  state.scalars["t"] = t;
-  state.scalars["H_diag"] = H_diag;
-  state.scalars["prev_loss"] = prev_loss;
-  state.step = static_cast<int64_t>(state_n_iter);
+  next.scalars["func_evals"] = func_evals;
+  next.scalars["n_iter"] = state_n_iter;
+  next.scalars["history"] = static_cast<double>(old_dirs.size());
+  next.scalars["t"] = t;
+  next.scalars["H_diag"] = H_diag;
+  next.scalars["prev_loss"] = prev_loss;
+  next.step = static_cast<int64_t>(state_n_iter);
+  all_state()[params[0].impl()] = std::move(next);
+  restore_on_error.release();
   return orig_loss;
 }
 

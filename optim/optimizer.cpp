@@ -145,12 +145,40 @@ void Optimizer::check_grads() const {
   for (const auto& g : groups_) {
     for (const auto& p : g.params()) {
       Tensor grad = p.grad();
-      if (grad.defined() && (grad.shape() != p.shape() || grad.dtype() != p.dtype())) {
-        throw ShapeError(fmt::format(
-            "{}::step: parameter {} is {} {} but its gradient is {} {}; a gradient set by "
-            "hand (set_grad) must match its parameter",
+      if (grad.defined() && (grad.dtype() != p.dtype() || grad.shape() != p.shape())) {
+        const std::string msg = fmt::format(
+            "{}::step: parameter {} is {} {} but its gradient is {} {}; a gradient must match "
+            "its parameter (set by hand, or kept while the parameter was converted?)",
             name(), index, dtype_name(p.dtype()), shape_str(p.shape()), dtype_name(grad.dtype()),
-            shape_str(grad.shape())));
+            shape_str(grad.shape()));
+        if (grad.dtype() != p.dtype()) throw DTypeError(msg);
+        throw ShapeError(msg);
+      }
+      ++index;
+    }
+  }
+}
+
+void Optimizer::check_state() const {
+  int64_t index = 0;
+  for (const auto& g : groups_) {
+    for (const auto& p : g.params()) {
+      const ParamState* s = state(p);
+      if (!s || !p.grad().defined()) {  // parameters without gradient are not updated
+        ++index;
+        continue;
+      }
+      for (const auto& [buffer_name, buffer] : s->buffers) {
+        // A parameter converted in place (Module::to(kFloat64)) keeps the impl, so its state
+        // survives with the old dtype; updating would mix the two. Refuse before any change.
+        if (buffer.dtype() != state_dtype(p)) {
+          throw DTypeError(fmt::format(
+              "{}::step: parameter {} is {} but its state buffer '{}' is {}: the parameter's "
+              "dtype changed after the optimizer state was created (e.g. by Module::to); "
+              "re-create the optimizer, or call opt.load_state_dict(opt.state_dict()) after "
+              "changing the model's dtype to convert the state",
+              name(), index, dtype_name(p.dtype()), buffer_name, dtype_name(buffer.dtype())));
+        }
       }
       ++index;
     }
@@ -164,7 +192,9 @@ Tensor Optimizer::step(const LossClosure& closure) {
     loss = closure();
   }
   NoGradGuard no_grad;
-  check_grads();  // all checked before any parameter changes
+  // Everything is checked before any parameter changes: gradients and existing state.
+  check_grads();
+  check_state();
   for (auto& g : groups_) {
     for (auto& p : g.params()) {
       Tensor grad = p.grad();

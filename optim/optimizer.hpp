@@ -293,8 +293,14 @@ class Optimizer {
   /// Whole groups, state of all parameters (LBFGS keeps its state on the first parameter).
   std::unordered_map<const TensorImpl*, ParamState>& all_state() { return state_; }
 
-  /// Checks every gradient against its parameter (shape, dtype) before anything changes.
+  /// Checks every gradient against its parameter before anything changes: DTypeError for a
+  /// dtype mismatch, ShapeError for a shape mismatch.
   void check_grads() const;
+  /// Checks the existing state of every parameter that has a gradient before anything
+  /// changes: each buffer must have state_dtype(param), else DTypeError naming the parameter
+  /// index and both dtypes (a parameter converted in place, e.g. by Module::to, after its
+  /// state was created).  Shapes are not checked: a rule may keep buffers of other shapes.
+  void check_state() const;
 
  private:
   std::vector<ParamGroup> groups_;

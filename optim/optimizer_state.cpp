@@ -100,8 +100,21 @@ OptimizerStateDict Optimizer::state_dict() const {
   int64_t index = 0;
   for (const auto& g : groups_) {
     json group{{"params", json::array()}, {"options", json::object()}};
-    for (const auto& [key, value] : g.options().to_map())
-      group["options"][key] = option_json(value);
+    for (const auto& [key, value] : g.options().to_map()) {
+      json j = option_json(value);
+      if (value.type() == OptionValue::Type::String) {
+        // nlohmann's dump() throws on a string that is not UTF-8: find it here, by key.
+        try {
+          (void)j.dump();
+        } catch (const json::exception& e) {
+          throw ValueError(fmt::format(
+              "{}::state_dict: option '{}' of parameter group {} is not a valid UTF-8 string, "
+              "so it cannot be saved as JSON metadata ({})",
+              name(), key, groups.size(), e.what()));
+        }
+      }
+      group["options"][key] = std::move(j);
+    }
     for (const auto& p : g.params()) {
       group["params"].push_back(index);
       shapes.push_back(shape_json(p.shape()));
@@ -117,11 +130,17 @@ OptimizerStateDict Optimizer::state_dict() const {
     }
     groups.push_back(group);
   }
-  sd.metadata = {{"format", kFormat},
-                 {"optimizer", name()},
-                 {"param_groups", groups.dump()},
-                 {"param_shapes", shapes.dump()},
-                 {"state", state.dump()}};
+  try {
+    sd.metadata = {{"format", kFormat},
+                   {"optimizer", name()},
+                   {"param_groups", groups.dump()},
+                   {"param_shapes", shapes.dump()},
+                   {"state", state.dump()}};
+  } catch (const json::exception& e) {
+    // e.g. a state scalar whose name is not UTF-8 (option strings are checked above)
+    throw ValueError(
+        fmt::format("{}::state_dict: the state cannot be written as JSON ({})", name(), e.what()));
+  }
   return sd;
 }
 

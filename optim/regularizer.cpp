@@ -43,7 +43,8 @@ Tensor Regularizer::penalty(const std::vector<Tensor>& params) const {
     }
     if (selects(p)) chosen.push_back(&p);
   }
-  if (chosen.empty()) return zeros({});
+  // Nothing selected: a zero of the parameters' dtype, so it adds to a float64 loss too.
+  if (chosen.empty()) return zeros({}, params.empty() ? DType::Float32 : params.front().dtype());
   if (lambda_ == 0.0) return zeros({}, chosen.front()->dtype());
 
   // Σ term(p) in list order (deterministic), in the dtype of the first selected parameter.

@@ -88,7 +88,8 @@ class Regularizer {
   virtual ~Regularizer() = default;
 
   /// λ·Σ term(p) over the selected parameters: a differentiable scalar in the dtype of the
-  /// first selected parameter (a zero scalar without graph when none is selected or λ = 0).
+  /// first selected parameter (a zero scalar without graph when none is selected or λ = 0;
+  /// then in the dtype of the first parameter given, float32 for an empty list).
   /// Example: auto loss = data_loss + reg->penalty(model.parameters());
   Tensor penalty(const std::vector<Tensor>& params) const;
   /// Whether `param` is penalised (skip_1d and filter).  Example: if (reg->selects(b)) ...

@@ -37,8 +37,9 @@ void RMSprop::update_param(const Tensor& param, const Tensor& grad, ParamState& 
     const T* g = raw_data<T>(grad);
     const T a = T(o.alpha()), ca = T(1 - o.alpha()), e = T(o.eps()), wd = T(o.weight_decay()),
             mu = T(o.momentum()), lr = T(o.lr());
+    const bool maximize = o.maximize();
     detail::for_each_index(param.numel(), [&](int64_t i) {
-      T gi = g[i];
+      T gi = maximize ? -g[i] : g[i];  // negated first, before weight decay
       if (wd != 0) gi = gi + wd * p[i];
       sq[i] = sq[i] * a + ca * gi * gi;
       T avg;

@@ -19,6 +19,8 @@ struct RMSpropOptions : OptionsBase<RMSpropOptions> {
   XGRAD_ARG(double, weight_decay) = 0;
   XGRAD_ARG(double, momentum) = 0;
   XGRAD_ARG(bool, centered) = false;
+  /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
+  XGRAD_ARG(bool, maximize) = false;
 
  public:
   template <class Self, class F>
@@ -29,6 +31,7 @@ struct RMSpropOptions : OptionsBase<RMSpropOptions> {
     f("weight_decay", s.weight_decay_);
     f("momentum", s.momentum_);
     f("centered", s.centered_);
+    f("maximize", s.maximize_);
   }
 };
 

@@ -48,9 +48,9 @@ void SGD::update_param(const Tensor& param, const Tensor& grad, ParamState& stat
     T* b = detail::data_or_null<T>(buf);
     const T wd = T(o.weight_decay()), mu = T(o.momentum()), damp = T(1 - o.dampening());
     const T lr = T(o.lr());
-    const bool nesterov = o.nesterov();
+    const bool nesterov = o.nesterov(), maximize = o.maximize();
     detail::for_each_index(param.numel(), [&](int64_t i) {
-      T d = g[i];
+      T d = maximize ? -g[i] : g[i];  // negated first, before weight decay
       if (wd != 0) d = d + wd * p[i];
       if (b) {
         // The buffer starts as the first gradient itself (no dampening on step 1).

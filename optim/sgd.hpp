@@ -19,6 +19,8 @@ struct SGDOptions : OptionsBase<SGDOptions> {
   XGRAD_ARG(double, dampening) = 0;
   XGRAD_ARG(double, weight_decay) = 0;
   XGRAD_ARG(bool, nesterov) = false;
+  /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
+  XGRAD_ARG(bool, maximize) = false;
 
  public:
   /// Name-keyed options; "lr" is required.  Example: SGDOptions::from_map({{"lr", 0.1}})
@@ -30,6 +32,7 @@ struct SGDOptions : OptionsBase<SGDOptions> {
     f("dampening", s.dampening_);
     f("weight_decay", s.weight_decay_);
     f("nesterov", s.nesterov_);
+    f("maximize", s.maximize_);
   }
 };
 

@@ -63,8 +63,8 @@ TEST(OptimizerOptions, ChainAndRoundTripThroughMaps) {
   EXPECT_TRUE(o.amsgrad());
   auto m = o.to_map();
   EXPECT_EQ(m.at("weight_decay"), OptionValue(1e-2));
-  EXPECT_EQ(o.option_names(),
-            (std::vector<std::string>{"lr", "betas", "eps", "weight_decay", "amsgrad"}));
+  EXPECT_EQ(o.option_names(), (std::vector<std::string>{"lr", "betas", "eps", "weight_decay",
+                                                        "amsgrad", "maximize"}));
   auto copy = optim::AdamOptions::from_map(m);
   EXPECT_EQ(copy.to_map(), m);
   // set_lr / get_lr through the base, as schedulers use them
@@ -172,7 +172,7 @@ TEST(OptimizerRegistry, UnknownOrIllTypedOptionsListTheValidKeys) {
   });
   EXPECT_EQ(msg,
             "Adam: unknown option 'learning_rate'; valid options: lr, betas, eps, weight_decay, "
-            "amsgrad");
+            "amsgrad, maximize");
   msg = message_of<xg::ValueError>([&] { optim::make("adam", {w}, {{"betas", 0.9}}); });
   EXPECT_TRUE(Contains(msg, "Adam: option 'betas': expected a pair"));
   EXPECT_TRUE(Contains(msg, "got double 0.9"));

@@ -115,6 +115,21 @@ TEST(RegularizerPenalty, EmptySelectionAndZeroLambdaGiveAConstantZero) {
   EXPECT_FALSE(zero.requires_grad());
 }
 
+TEST(RegularizerPenalty, EmptySelectionHasTheParametersDtypeAndAddsToAFloat64Loss) {
+  Params p;  // float64; skip_1d leaves only w, the filter rejects it too
+  optim::L2 reg(
+      optim::RegularizerOptions(0.1).skip_1d(true).filter([](const xg::Tensor&) { return false; }));
+  auto pen = reg.penalty(p.all());
+  EXPECT_EQ(pen.dtype(), xg::kFloat64);
+  auto loss = (p.w * 2.0).sum() + pen;
+  EXPECT_EQ(loss.dtype(), xg::kFloat64);
+  EXPECT_EQ(loss.item(), 4.0);
+  auto b32 = xg::tensor({0.5, -1.0}).requires_grad_();
+  EXPECT_EQ(optim::L1(optim::RegularizerOptions(0.1).skip_1d(true)).penalty({b32}).dtype(),
+            xg::kFloat32);
+  EXPECT_EQ(reg.penalty({}).dtype(), xg::kFloat32);
+}
+
 TEST(RegularizerPenalty, DtypeFollowsTheFirstParameter) {
   auto w32 = xg::tensor({{1.0, -2.0}}).requires_grad_();
   auto b64 = t64({3.0}, {1}).requires_grad_();
