@@ -34,6 +34,43 @@ void Adam::update_param(const Tensor& param, const Tensor& grad, ParamState& sta
                       o.maximize());
 }
 
+namespace {
+
+template <class T>
+struct AdamScalars {
+  T b1, b2, c1, c2, wd, eps, step_size, bc2_sqrt;
+};
+template <class T>
+struct AdamBuffers {
+  T *param, *exp_avg, *exp_avg_sq, *max_exp_avg_sq;
+  const T* grad;
+};
+
+/// Adam on elements [begin, end): the operations and their order are PyTorch's (so results
+/// match its float64 reference bitwise-closely); the flags are compile-time.
+template <class T, bool kWeightDecay, bool kAmsgrad, bool kMaximize>
+void adam_chunk(const AdamBuffers<T>& b, const AdamScalars<T>& c, int64_t begin, int64_t end) {
+  T* __restrict p = b.param;
+  T* __restrict m = b.exp_avg;
+  T* __restrict v = b.exp_avg_sq;
+  T* __restrict vmax = b.max_exp_avg_sq;
+  const T* __restrict g = b.grad;
+  for (int64_t i = begin; i < end; ++i) {
+    T gi = kMaximize ? -g[i] : g[i];
+    if constexpr (kWeightDecay) gi = gi + c.wd * p[i];
+    const T mi = m[i] * c.b1 + c.c1 * gi;
+    const T vi = v[i] * c.b2 + c.c2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    T second = vi;
+    if constexpr (kAmsgrad) second = vmax[i] = std::max(vmax[i], vi);
+    const T denom = std::sqrt(second) / c.bc2_sqrt + c.eps;
+    p[i] = p[i] - c.step_size * (mi / denom);
+  }
+}
+
+}  // namespace
+
 void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& state, double lr,
                          Betas betas, double eps, double weight_decay, bool amsgrad,
                          bool maximize) {
@@ -48,21 +85,25 @@ void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& st
   const double bias_correction2_sqrt = std::sqrt(bias_correction2);
   visit_floating(param.dtype(), "Adam", [&](auto zero) {
     using T = decltype(zero);
-    T *p = raw_data<T>(param), *m = raw_data<T>(m_t), *v = raw_data<T>(v_t);
-    T* vmax = data_or_null<T>(vmax_t);
-    const T* g = raw_data<T>(grad);
-    const T b1 = T(betas.first), b2 = T(betas.second), c1 = T(1 - betas.first),
-            c2 = T(1 - betas.second), wd = T(weight_decay), e = T(eps), ss = T(step_size),
-            bc2 = T(bias_correction2_sqrt);
-    for_each_index(param.numel(), [&](int64_t i) {
-      T gi = maximize ? -g[i] : g[i];
-      if (wd != 0) gi = gi + wd * p[i];
-      m[i] = m[i] * b1 + c1 * gi;
-      v[i] = v[i] * b2 + c2 * gi * gi;
-      T second = v[i];
-      if (vmax) second = vmax[i] = std::max(vmax[i], v[i]);
-      const T denom = std::sqrt(second) / bc2 + e;
-      p[i] = p[i] - ss * (m[i] / denom);
+    AdamScalars<T> c{T(betas.first),     T(betas.second), T(1 - betas.first),
+                     T(1 - betas.second), T(weight_decay), T(eps),
+                     T(step_size),        T(bias_correction2_sqrt)};
+    AdamBuffers<T> b{raw_data<T>(param), raw_data<T>(m_t), raw_data<T>(v_t),
+                     data_or_null<T>(vmax_t), raw_data<T>(grad)};
+    // One loop per combination of the flags, so that none of them is tested per element and
+    // the compiler vectorises each loop (sqrt and division included: -fno-math-errno).
+    const int flags = (weight_decay != 0 ? 1 : 0) | (amsgrad ? 2 : 0) | (maximize ? 4 : 0);
+    parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
+      switch (flags) {
+        case 0: adam_chunk<T, false, false, false>(b, c, begin, end); break;
+        case 1: adam_chunk<T, true, false, false>(b, c, begin, end); break;
+        case 2: adam_chunk<T, false, true, false>(b, c, begin, end); break;
+        case 3: adam_chunk<T, true, true, false>(b, c, begin, end); break;
+        case 4: adam_chunk<T, false, false, true>(b, c, begin, end); break;
+        case 5: adam_chunk<T, true, false, true>(b, c, begin, end); break;
+        case 6: adam_chunk<T, false, true, true>(b, c, begin, end); break;
+        default: adam_chunk<T, true, true, true>(b, c, begin, end); break;
+      }
     });
   });
 }

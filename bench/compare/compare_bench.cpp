@@ -11,6 +11,8 @@
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 
+#include <random>
+
 #include <xgrad/xgrad.hpp>
 
 namespace xg = xgrad;
@@ -37,7 +39,12 @@ void mlp_step(benchmark::State& state, const std::vector<int64_t>& sizes, int64_
   xg::manual_seed(0);
   auto net = make_mlp(sizes);
   auto x = xg::randn({batch, sizes.front()});
-  auto labels = xg::tensor(std::vector<int64_t>(static_cast<size_t>(batch), 3), {batch});
+  // Random labels, as the libtorch side's randint: a batch with one label only would drive the
+  // loss to 0 over the benchmark's thousands of steps and the gradients into denormals.
+  std::vector<int64_t> label_values(static_cast<size_t>(batch));
+  std::mt19937_64 rng(0);
+  for (auto& v : label_values) v = static_cast<int64_t>(rng() % static_cast<uint64_t>(sizes.back()));
+  auto labels = xg::tensor(label_values, {batch});
   auto target = xg::randn({batch, sizes.back()});
   std::unique_ptr<optim::Optimizer> optimizer;
   if (opt == Opt::Sgd)
