@@ -23,7 +23,7 @@ bool tune_malloc() {
   const char* env = std::getenv("XGRAD_MALLOC_TUNING");
   if (env && std::strcmp(env, "0") == 0) return false;
 #if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);   // glibc's maximum: larger blocks still mmap
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);    // glibc's maximum: larger blocks still mmap
   mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);  // return memory only beyond 1 GB of slack
   return true;
 #else

@@ -36,9 +36,12 @@ constexpr uint64_t kMaxHeaderBytes = 100'000'000;
 
 const char* file_dtype(DType dtype) {
   switch (dtype) {
-    case DType::Float32: return "F32";
-    case DType::Float64: return "F64";
-    default: return "I64";
+    case DType::Float32:
+      return "F32";
+    case DType::Float64:
+      return "F64";
+    default:
+      return "I64";
   }
 }
 
@@ -78,9 +81,10 @@ std::string header_json(const TensorDict& tensors, const Metadata& metadata) {
   try {
     text = header.dump();
   } catch (const json::exception& e) {  // names and metadata must be valid UTF-8
-    throw ValueError(fmt::format("save_tensors: a tensor name or metadata string is not valid "
-                                 "UTF-8 ({})",
-                                 e.what()));
+    throw ValueError(
+        fmt::format("save_tensors: a tensor name or metadata string is not valid "
+                    "UTF-8 ({})",
+                    e.what()));
   }
   // Pad with spaces so the data buffer starts 8-byte aligned (as the reference writer does).
   text.append((8 - text.size() % 8) % 8, ' ');
@@ -97,7 +101,7 @@ void save_tensors(const TensorDict& tensors, const std::string& path, const Meta
       throw ValueError(fmt::format("save_tensors: '{}' cannot be a tensor name", name));
   }
   if (path.empty()) throw IOError("save_tensors: the path is empty");
-  struct stat info{};
+  struct stat info {};
   if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
     fail_write(path, "it is a directory");
 
@@ -115,9 +119,10 @@ void save_tensors(const TensorDict& tensors, const std::string& path, const Meta
   for (auto it = tensors.begin(); ok && it != tensors.end(); ++it) {
     const Tensor& t = it->second;
     const size_t bytes = static_cast<size_t>(t.numel()) * dtype_size(t.dtype());
-    if (bytes > 0) ok = visit_dtype(t.dtype(), [&](auto zero) {
-      return write_all(fd, reinterpret_cast<const char*>(raw_data<decltype(zero)>(t)), bytes);
-    });
+    if (bytes > 0)
+      ok = visit_dtype(t.dtype(), [&](auto zero) {
+        return write_all(fd, reinterpret_cast<const char*>(raw_data<decltype(zero)>(t)), bytes);
+      });
   }
   const int saved_errno = errno;
   ok = ok && ::fsync(fd) == 0;
@@ -149,21 +154,24 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
   if (!info.is_object())
     fail_read(path, fmt::format("tensor '{}': header entry is not a JSON object", name));
   for (const char* key : {"dtype", "shape", "data_offsets"})
-    if (!info.contains(key)) fail_read(path, fmt::format("tensor '{}': no \"{}\" field", name, key));
+    if (!info.contains(key))
+      fail_read(path, fmt::format("tensor '{}': no \"{}\" field", name, key));
   Entry entry{name, DType::Float32, {}, 0, 0};
 
   const json& dtype = info["dtype"];
   if (!dtype.is_string()) fail_read(path, fmt::format("tensor '{}': dtype is not a string", name));
   const std::string d = dtype.get<std::string>();
-  if (d == "F32") entry.dtype = DType::Float32;
-  else if (d == "F64") entry.dtype = DType::Float64;
-  else if (d == "I64") entry.dtype = DType::Int64;
+  if (d == "F32")
+    entry.dtype = DType::Float32;
+  else if (d == "F64")
+    entry.dtype = DType::Float64;
+  else if (d == "I64")
+    entry.dtype = DType::Int64;
   else {
-    static const char* known[] = {"BOOL", "U8", "I8", "U16", "I16", "F16", "BF16", "U32", "I32",
-                                  "U64", "F8_E4M3", "F8_E5M2"};
-    const bool is_known = std::find_if(std::begin(known), std::end(known), [&](const char* k) {
-                            return d == k;
-                          }) != std::end(known);
+    static const char* known[] = {"BOOL", "U8",  "I8",  "U16", "I16",     "F16",
+                                  "BF16", "U32", "I32", "U64", "F8_E4M3", "F8_E5M2"};
+    const bool is_known = std::find_if(std::begin(known), std::end(known),
+                                       [&](const char* k) { return d == k; }) != std::end(known);
     fail_read(path, fmt::format("tensor '{}': {} dtype '{}' (xgrad reads F32, F64 and I64)", name,
                                 is_known ? "unsupported" : "unknown", d));
   }
@@ -177,7 +185,8 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
   for (const json& dim : shape) {
     if (!dim.is_number_unsigned() && !(dim.is_number_integer() && dim.get<int64_t>() >= 0))
       fail_read(path, fmt::format("tensor '{}': shape {} has an entry that is not a "
-                                  "non-negative integer", name, shape.dump()));
+                                  "non-negative integer",
+                                  name, shape.dump()));
     const auto n = dim.get<uint64_t>();
     if (n != 0 && nonzero > kMaxElements / n)
       fail_read(path, fmt::format("tensor '{}': shape {} is too large", name, shape.dump()));
@@ -206,7 +215,7 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
 
 /// Reads the whole file; errors name the path and what the system said.
 std::vector<char> read_file(const std::string& path) {
-  struct stat info{};
+  struct stat info {};
   if (::stat(path.c_str(), &info) != 0) fail_read(path, std::strerror(errno));
   if (S_ISDIR(info.st_mode)) fail_read(path, "it is a directory");
   std::ifstream in(path, std::ios::binary);
@@ -238,7 +247,8 @@ TensorDict load_tensors(const std::string& path, Metadata* metadata) {
 
   json header;
   try {
-    header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<ptrdiff_t>(header_size));
+    header =
+        json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<ptrdiff_t>(header_size));
   } catch (const json::exception& e) {
     fail_read(path, fmt::format("the header is not valid JSON ({})", e.what()));
   }
@@ -277,8 +287,8 @@ TensorDict load_tensors(const std::string& path, Metadata* metadata) {
       fail_read(path, fmt::format("tensor '{}': data_offsets [{}, {}] overlap another tensor's",
                                   e->name, e->begin, e->end));
     if (e->begin > covered)
-      fail_read(path, fmt::format("bytes [{}, {}) of the data buffer belong to no tensor",
-                                  covered, e->begin));
+      fail_read(path, fmt::format("bytes [{}, {}) of the data buffer belong to no tensor", covered,
+                                  e->begin));
     covered = e->end;
   }
   if (covered != buffer_size)

@@ -25,10 +25,12 @@ using Metadata = std::map<std::string, std::string>;
 
 /// Writes `tensors` (float32 as F32, float64 as F64, int64 as I64) and `metadata` to `path`,
 /// atomically.  Example: save_tensors({{"weight", w}}, "w.safetensors");
-void save_tensors(const TensorDict& tensors, const std::string& path, const Metadata& metadata = {});
+void save_tensors(const TensorDict& tensors, const std::string& path,
+                  const Metadata& metadata = {});
 
 /// Reads every tensor of a safetensors file (F32, F64, I64; other dtypes are an error); the
-/// file's metadata goes to `*metadata` when given.  Example: auto t = load_tensors("w.safetensors");
+/// file's metadata goes to `*metadata` when given.  Example: auto t =
+/// load_tensors("w.safetensors");
 TensorDict load_tensors(const std::string& path, Metadata* metadata = nullptr);
 
 }  // namespace xgrad

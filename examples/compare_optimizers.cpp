@@ -64,8 +64,8 @@ Run train(const std::string& optimizer, const optim::OptionMap& options,
   xg::manual_seed(seed);
   Run run{0, 0, 0, nn::MLP({2, 64, 64, 3})};
   auto opt = optim::make(optimizer, run.model.parameters(), options);
-  data::DataLoader loader(train_set,
-                          data::DataLoaderOptions().batch_size(batch_size).shuffle(true).seed(seed));
+  data::DataLoader loader(
+      train_set, data::DataLoaderOptions().batch_size(batch_size).shuffle(true).seed(seed));
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 0; epoch < epochs; ++epoch) {
     double loss_sum = 0;
@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
   double lambda = 2e-3;
   app.add_option("--epochs", epochs, "epochs per run")->check(CLI::PositiveNumber);
   app.add_option("--batch-size", batch_size, "examples per batch")->check(CLI::PositiveNumber);
-  app.add_option("--lambda", lambda, "regularization strength of the L1/L2 runs")->check(CLI::NonNegativeNumber);
+  app.add_option("--lambda", lambda, "regularization strength of the L1/L2 runs")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", seed, "seed for the data, the initial weights and the batch order");
   CLI11_PARSE(app, argc, argv);
 
@@ -138,8 +139,9 @@ int main(int argc, char** argv) {
   // L1 pushes weights to exactly zero (its gradient λ·sign(w) does not shrink with w); L2's
   // 2λw fades as w does, so it makes weights small but rarely zero.
   const double threshold = 1e-3;
-  fmt::print("\nRegularization (SGD lr 0.05, momentum 0.9, penalty λ = {} on weights, not biases)\n",
-             lambda);
+  fmt::print(
+      "\nRegularization (SGD lr 0.05, momentum 0.9, penalty λ = {} on weights, not biases)\n",
+      lambda);
   fmt::print("{:<20} {:>12} {:>14} {:>22}\n", "penalty", "final loss", "test accuracy",
              fmt::format("weights |w| < {}", threshold));
   double fractions[3] = {0, 0, 0};
@@ -155,7 +157,8 @@ int main(int argc, char** argv) {
   }
   fmt::print("\nL1 leaves {:.1f}% of the weights near zero, L2 {:.1f}%: {}\n", 100 * fractions[1],
              100 * fractions[2],
-             fractions[1] > fractions[2] ? "L1 gives the sparser model"
-                                         : "no sparser with L1 at this setting (train longer or raise --lambda)");
+             fractions[1] > fractions[2]
+                 ? "L1 gives the sparser model"
+                 : "no sparser with L1 at this setting (train longer or raise --lambda)");
   return 0;
 }

@@ -34,8 +34,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kClassNames = {"T-shirt/top", "Trouser", "Pullover", "Dress",
-                                              "Coat",        "Sandal",  "Shirt",    "Sneaker",
+const std::vector<std::string> kClassNames = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                              "Coat",        "Sandal",    "Shirt",    "Sneaker",
                                               "Bag",         "Ankle boot"};
 
 struct Settings {
@@ -98,11 +98,15 @@ int main(int argc, char** argv) {
   app.add_option("--batch-size", s.batch_size, "examples per batch")->check(CLI::PositiveNumber);
   app.add_option("--hidden", s.hidden, "hidden layer sizes, e.g. 256,128")->delimiter(',');
   app.add_option("--lr", s.lr, "peak learning rate of Adam")->check(CLI::PositiveNumber);
-  app.add_option("--dropout", s.dropout, "dropout after each hidden layer")->check(CLI::Range(0.0, 0.95));
-  app.add_option("--weight-decay", s.weight_decay, "AdamW's decoupled weight decay")->check(CLI::NonNegativeNumber);
-  app.add_option("--limit", s.limit, "train on the first N images only (0: all)")->check(CLI::NonNegativeNumber);
+  app.add_option("--dropout", s.dropout, "dropout after each hidden layer")
+      ->check(CLI::Range(0.0, 0.95));
+  app.add_option("--weight-decay", s.weight_decay, "AdamW's decoupled weight decay")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--limit", s.limit, "train on the first N images only (0: all)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", s.seed, "random seed (initialisation, shuffling, dropout)");
-  app.add_option("--threads", s.threads, "worker threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", s.threads, "worker threads (0: all cores)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--evaluate", s.evaluate, "evaluate this checkpoint on the test set and exit");
   app.add_flag("--synthetic", s.synthetic,
                "train on a small generated stand-in written to <out>/synthetic-data (for CI)");
@@ -120,9 +124,9 @@ int main(int argc, char** argv) {
     data::TensorDataset train = data::load_mnist(s.data_dir, /*train=*/true);
     data::TensorDataset test = data::load_mnist(s.data_dir, /*train=*/false);
     if (s.limit > 0) train = train.head(s.limit);
-    std::cout << fmt::format("data: {} training and {} test images from {} ({:.1f} s)\n", train.size(),
-                             test.size(), s.data_dir,
-                             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    std::cout << fmt::format(
+        "data: {} training and {} test images from {} ({:.1f} s)\n", train.size(), test.size(),
+        s.data_dir, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 
     const std::string checkpoint = (fs::path(s.out_dir) / "fashion_mnist.safetensors").string();
     if (!s.evaluate.empty()) {
@@ -132,7 +136,8 @@ int main(int argc, char** argv) {
       if (metadata.count("hidden")) {
         s.hidden.clear();
         std::stringstream sizes(metadata.at("hidden"));
-        for (std::string size; std::getline(sizes, size, ',');) s.hidden.push_back(std::stoll(size));
+        for (std::string size; std::getline(sizes, size, ',');)
+          s.hidden.push_back(std::stoll(size));
       }
       nn::MLP model = make_model(s);
       nn::load(model, s.evaluate);
@@ -145,8 +150,10 @@ int main(int argc, char** argv) {
 
     nn::MLP model = make_model(s);
     std::cout << model << "\n";
-    optim::AdamW optimizer(model.parameters(), optim::AdamWOptions(s.lr).weight_decay(s.weight_decay));
-    optim::CosineAnnealingLR schedule(optimizer, optim::CosineAnnealingLROptions(s.epochs).eta_min(s.lr / 50));
+    optim::AdamW optimizer(model.parameters(),
+                           optim::AdamWOptions(s.lr).weight_decay(s.weight_decay));
+    optim::CosineAnnealingLR schedule(optimizer,
+                                      optim::CosineAnnealingLROptions(s.epochs).eta_min(s.lr / 50));
     data::DataLoader loader(train, data::DataLoaderOptions()
                                        .batch_size(s.batch_size)
                                        .shuffle(true)
@@ -154,8 +161,9 @@ int main(int argc, char** argv) {
                                        .prefetch(true));
 
     auto train_epoch = [&](int epoch) {
-      ex::ProgressBar bar(static_cast<int64_t>(loader.size()),
-                          ex::ProgressBarOptions().label(fmt::format("epoch {}/{}", epoch, s.epochs)));
+      ex::ProgressBar bar(
+          static_cast<int64_t>(loader.size()),
+          ex::ProgressBarOptions().label(fmt::format("epoch {}/{}", epoch, s.epochs)));
       const double lr = optimizer.param_groups()[0].options().get_lr();
       for (auto& [x, y] : loader) {
         optimizer.zero_grad();
@@ -181,11 +189,13 @@ int main(int argc, char** argv) {
         },
         ex::CheckpointOptions().monitor("test_accuracy"));
 
-    auto history = ex::fit(ex::FitOptions().epochs(s.epochs), train_epoch, eval_epoch, {&keep_best});
+    auto history =
+        ex::fit(ex::FitOptions().epochs(s.epochs), train_epoch, eval_epoch, {&keep_best});
     const std::string csv = (fs::path(s.out_dir) / "history.csv").string();
     const std::string svg = (fs::path(s.out_dir) / "history.svg").string();
     history.write_csv(csv);
-    history.write_svg(svg, fmt::format("Fashion-MNIST, MLP 784-{}-10, AdamW + cosine", fmt::join(s.hidden, "-")));
+    history.write_svg(
+        svg, fmt::format("Fashion-MNIST, MLP 784-{}-10, AdamW + cosine", fmt::join(s.hidden, "-")));
 
     // The best epoch's model, loaded into a fresh MLP: it must reproduce the accuracy fit()
     // recorded for that epoch exactly.
@@ -202,8 +212,8 @@ int main(int argc, char** argv) {
         "{:.2f}% ({})\ntraining: {:.1f} s, {:.0f} samples/s\nwrote {}\n      {}\n      {}\n",
         100 * best->test_accuracy, best->epoch, 100 * e.confusion.accuracy(),
         e.confusion.accuracy() == best->test_accuracy ? "identical" : "DIFFERENT", seconds,
-        static_cast<double>(train.size()) * static_cast<double>(history.size()) / seconds, checkpoint,
-        csv, svg);
+        static_cast<double>(train.size()) * static_cast<double>(history.size()) / seconds,
+        checkpoint, csv, svg);
     return e.confusion.accuracy() == best->test_accuracy ? 0 : 1;
   } catch (const std::exception& e) {  // xgrad::Error, and filesystem errors for --out
     std::cerr << "fashion_mnist: " << e.what() << "\n";

@@ -14,8 +14,8 @@ void ModuleList::append(std::shared_ptr<Module> module) {
 
 const std::shared_ptr<Module>& ModuleList::at(size_t index) const {
   if (index >= modules_.size())
-    throw IndexError(fmt::format("{}: index {} is out of range for {} modules", name(), index,
-                                 modules_.size()));
+    throw IndexError(
+        fmt::format("{}: index {} is out of range for {} modules", name(), index, modules_.size()));
   return modules_[index];
 }
 

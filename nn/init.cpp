@@ -47,9 +47,9 @@ double fan_for(const Tensor& tensor, FanMode mode) {
 
 Fans calculate_fan_in_and_fan_out(const Tensor& tensor) {
   if (!tensor.defined() || tensor.dim() < 2) {
-    throw ShapeError(fmt::format(
-        "init: fan in and fan out need a tensor of at least 2 dimensions, got shape {}",
-        tensor.defined() ? shape_str(tensor.shape()) : std::string("<undefined>")));
+    throw ShapeError(
+        fmt::format("init: fan in and fan out need a tensor of at least 2 dimensions, got shape {}",
+                    tensor.defined() ? shape_str(tensor.shape()) : std::string("<undefined>")));
   }
   int64_t receptive = 1;
   for (int64_t d = 2; d < tensor.dim(); ++d) receptive *= tensor.size(d);
@@ -82,8 +82,7 @@ const Tensor& uniform_(const Tensor& tensor, double a, double b) {
 }
 
 const Tensor& normal_(const Tensor& tensor, double mean, double std) {
-  if (!(std >= 0))
-    throw ValueError(fmt::format("init::normal_: std must be >= 0, got {}", std));
+  if (!(std >= 0)) throw ValueError(fmt::format("init::normal_: std must be >= 0, got {}", std));
   auto gen = default_generator();
   std::normal_distribution<double> normal(mean, std > 0 ? std : 1.0);
   return fill_with(tensor, "normal_", [&](int64_t) { return std > 0 ? normal(gen.engine) : mean; });

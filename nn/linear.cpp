@@ -13,16 +13,18 @@ namespace xgrad::nn {
 
 Linear::Linear(const LinearOptions& options) : options_(options) {
   if (options.in_features_ <= 0 || options.out_features_ <= 0) {
-    throw ValueError(fmt::format("Linear: in_features and out_features must be positive, got {} "
-                                 "and {}",
-                                 options.in_features_, options.out_features_));
+    throw ValueError(
+        fmt::format("Linear: in_features and out_features must be positive, got {} "
+                    "and {}",
+                    options.in_features_, options.out_features_));
   }
   if (!is_floating(options.dtype_))
     throw DTypeError(fmt::format("Linear: parameters must be float32 or float64, got {}",
                                  dtype_name(options.dtype_)));
-  weight = register_parameter(
-      "weight", zeros({options.out_features_, options.in_features_}, options.dtype_));
-  if (options.bias_) bias = register_parameter("bias", zeros({options.out_features_}, options.dtype_));
+  weight = register_parameter("weight",
+                              zeros({options.out_features_, options.in_features_}, options.dtype_));
+  if (options.bias_)
+    bias = register_parameter("bias", zeros({options.out_features_}, options.dtype_));
   reset_parameters();
 }
 

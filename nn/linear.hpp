@@ -15,9 +15,15 @@ struct LinearOptions {
   LinearOptions(int64_t in_features, int64_t out_features)
       : in_features_(in_features), out_features_(out_features) {}
   /// With or without the additive bias b.  Example: LinearOptions(4, 2).bias(false)
-  LinearOptions& bias(bool on) { bias_ = on; return *this; }
+  LinearOptions& bias(bool on) {
+    bias_ = on;
+    return *this;
+  }
   /// The dtype of the parameters.  Example: LinearOptions(4, 2).dtype(DType::Float64)
-  LinearOptions& dtype(DType d) { dtype_ = d; return *this; }
+  LinearOptions& dtype(DType d) {
+    dtype_ = d;
+    return *this;
+  }
 
   int64_t in_features_;
   int64_t out_features_;

@@ -14,12 +14,14 @@ namespace xgrad::nn {
 MLP::MLP(const std::vector<int64_t>& sizes, const MLPOptions& options)
     : sizes_(sizes), options_(options) {
   if (sizes.size() < 2)
-    throw ValueError(fmt::format("MLP: sizes must list at least the input and output sizes, got "
-                                 "[{}]",
-                                 fmt::join(sizes, ", ")));
+    throw ValueError(
+        fmt::format("MLP: sizes must list at least the input and output sizes, got "
+                    "[{}]",
+                    fmt::join(sizes, ", ")));
   for (int64_t s : sizes)
     if (s <= 0)
-      throw ValueError(fmt::format("MLP: every size must be positive, got [{}]", fmt::join(sizes, ", ")));
+      throw ValueError(
+          fmt::format("MLP: every size must be positive, got [{}]", fmt::join(sizes, ", ")));
   // Build everything before registering, so a bad option (unknown activation, bad dropout)
   // throws from a module that was never half made.
   auto activation = make_activation(options.activation_);
@@ -54,8 +56,9 @@ Tensor MLP::forward(const Tensor& input) {
 }
 
 std::string MLP::extra_repr() const {
-  return fmt::format("sizes=[{}], activation={}, dropout={}, layer_norm={}", fmt::join(sizes_, ", "),
-                     options_.activation_, options_.dropout_, options_.layer_norm_);
+  return fmt::format("sizes=[{}], activation={}, dropout={}, layer_norm={}",
+                     fmt::join(sizes_, ", "), options_.activation_, options_.dropout_,
+                     options_.layer_norm_);
 }
 
 }  // namespace xgrad::nn

@@ -20,15 +20,30 @@ namespace xgrad::nn {
 
 struct MLPOptions {
   /// The activation between layers, by name (see make_activation).  Example: .activation("gelu")
-  MLPOptions& activation(std::string name) { activation_ = std::move(name); return *this; }
+  MLPOptions& activation(std::string name) {
+    activation_ = std::move(name);
+    return *this;
+  }
   /// Dropout probability after each hidden activation (0 = none).  Example: .dropout(0.1)
-  MLPOptions& dropout(double p) { dropout_ = p; return *this; }
+  MLPOptions& dropout(double p) {
+    dropout_ = p;
+    return *this;
+  }
   /// A LayerNorm after each hidden Linear, before the activation.  Example: .layer_norm(true)
-  MLPOptions& layer_norm(bool on) { layer_norm_ = on; return *this; }
+  MLPOptions& layer_norm(bool on) {
+    layer_norm_ = on;
+    return *this;
+  }
   /// Whether the Linear layers have biases.
-  MLPOptions& bias(bool on) { bias_ = on; return *this; }
+  MLPOptions& bias(bool on) {
+    bias_ = on;
+    return *this;
+  }
   /// The dtype of the parameters.  Example: .dtype(DType::Float64)
-  MLPOptions& dtype(DType d) { dtype_ = d; return *this; }
+  MLPOptions& dtype(DType d) {
+    dtype_ = d;
+    return *this;
+  }
 
   std::string activation_ = "relu";
   double dropout_ = 0.0;

@@ -11,16 +11,18 @@
 namespace xgrad::nn {
 
 Tensor Module::forward(const Tensor&) {
-  throw ValueError(fmt::format("{}: this module has no single-input forward(x); call it with the "
-                               "inputs it takes (a loss takes (input, target))",
-                               name()));
+  throw ValueError(
+      fmt::format("{}: this module has no single-input forward(x); call it with the "
+                  "inputs it takes (a loss takes (input, target))",
+                  name()));
 }
 
 void Module::check_new_name(const std::string& name, const char* what) const {
   if (name.empty() || name.find('.') != std::string::npos) {
-    throw ValueError(fmt::format("{}: register_{}: name '{}' must be non-empty and contain no "
-                                 "'.' (dots separate the levels of nested names)",
-                                 this->name(), what, name));
+    throw ValueError(
+        fmt::format("{}: register_{}: name '{}' must be non-empty and contain no "
+                    "'.' (dots separate the levels of nested names)",
+                    this->name(), what, name));
   }
   auto taken = [&](const auto& list) {
     for (const auto& entry : list)
@@ -36,16 +38,19 @@ void Module::check_new_name(const std::string& name, const char* what) const {
 Tensor Module::register_parameter(const std::string& name, Tensor tensor, bool requires_grad) {
   check_new_name(name, "parameter");
   if (!tensor.defined())
-    throw ValueError(fmt::format("{}: register_parameter('{}'): the tensor is undefined", this->name(), name));
+    throw ValueError(
+        fmt::format("{}: register_parameter('{}'): the tensor is undefined", this->name(), name));
   if (!is_floating(tensor.dtype())) {
-    throw DTypeError(fmt::format("{}: register_parameter('{}'): a parameter must be float32 or "
-                                 "float64, got {}",
-                                 this->name(), name, dtype_name(tensor.dtype())));
+    throw DTypeError(
+        fmt::format("{}: register_parameter('{}'): a parameter must be float32 or "
+                    "float64, got {}",
+                    this->name(), name, dtype_name(tensor.dtype())));
   }
   if (!tensor.is_leaf()) {
-    throw ValueError(fmt::format("{}: register_parameter('{}'): the tensor was produced by an op "
-                                 "(it has a grad_fn); pass a leaf, e.g. t.detach()",
-                                 this->name(), name));
+    throw ValueError(
+        fmt::format("{}: register_parameter('{}'): the tensor was produced by an op "
+                    "(it has a grad_fn); pass a leaf, e.g. t.detach()",
+                    this->name(), name));
   }
   tensor.requires_grad_(requires_grad);
   parameters_.emplace_back(name, tensor);
@@ -55,7 +60,8 @@ Tensor Module::register_parameter(const std::string& name, Tensor tensor, bool r
 Tensor Module::register_buffer(const std::string& name, Tensor tensor) {
   check_new_name(name, "buffer");
   if (!tensor.defined())
-    throw ValueError(fmt::format("{}: register_buffer('{}'): the tensor is undefined", this->name(), name));
+    throw ValueError(
+        fmt::format("{}: register_buffer('{}'): the tensor is undefined", this->name(), name));
   buffers_.emplace_back(name, tensor);
   return tensor;
 }
@@ -63,7 +69,8 @@ Tensor Module::register_buffer(const std::string& name, Tensor tensor) {
 void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
   check_new_name(name, "module");
   if (!module)
-    throw ValueError(fmt::format("{}: register_module('{}'): the module is null", this->name(), name));
+    throw ValueError(
+        fmt::format("{}: register_module('{}'): the module is null", this->name(), name));
   children_.emplace_back(name, std::move(module));
 }
 
@@ -193,7 +200,8 @@ void Module::summarize(std::string& out, const std::string& label, int depth) co
   }
   out += "\n";
   if (children_.empty()) return;
-  for (const auto& [cname, child] : children_) child->summarize(out, "(" + cname + "): ", depth + 1);
+  for (const auto& [cname, child] : children_)
+    child->summarize(out, "(" + cname + "): ", depth + 1);
   out += indent + ")\n";
 }
 

@@ -35,9 +35,8 @@ LoadResult load_state_dict(Module& module, const TensorDict& tensors, bool stric
     }
     const Tensor& source = found->second;
     if (source.shape() != target.shape()) {
-      result.mismatched_keys.push_back(fmt::format("{}: file {} vs module {}", name,
-                                                   shape_str(source.shape()),
-                                                   shape_str(target.shape())));
+      result.mismatched_keys.push_back(fmt::format(
+          "{}: file {} vs module {}", name, shape_str(source.shape()), shape_str(target.shape())));
     } else if (is_floating(source.dtype()) != is_floating(target.dtype())) {
       result.mismatched_keys.push_back(fmt::format("{}: file {} vs module {}", name,
                                                    dtype_name(source.dtype()),
@@ -55,15 +54,17 @@ LoadResult load_state_dict(Module& module, const TensorDict& tensors, bool stric
   if (strict && !clean) {
     std::string problems;
     auto list = [&](const char* what, const std::vector<std::string>& keys) {
-      if (!keys.empty()) problems += fmt::format("\n  {} ({}): {}", what, keys.size(), fmt::join(keys, ", "));
+      if (!keys.empty())
+        problems += fmt::format("\n  {} ({}): {}", what, keys.size(), fmt::join(keys, ", "));
     };
     list("missing keys", result.missing_keys);
     list("unexpected keys", result.unexpected_keys);
     list("shape/dtype mismatches", result.mismatched_keys);
-    throw ValueError(fmt::format("load_state_dict: the tensors do not match the {} module "
-                                 "(nothing was loaded; pass strict=false to load what "
-                                 "matches):{}",
-                                 module.name(), problems));
+    throw ValueError(
+        fmt::format("load_state_dict: the tensors do not match the {} module "
+                    "(nothing was loaded; pass strict=false to load what "
+                    "matches):{}",
+                    module.name(), problems));
   }
   NoGradGuard no_grad;
   for (auto& [target, source] : copies) {

@@ -4,8 +4,8 @@
 //   safetensors.torch.load_file("model.safetensors")
 //
 //   xgrad::nn::save(model, "model.safetensors");
-//   xgrad::nn::load(fresh_model, "model.safetensors");           // strict: names and shapes must agree
-//   auto report = xgrad::nn::load(model, path, /*strict=*/false); // loads what matches
+//   xgrad::nn::load(fresh_model, "model.safetensors");           // strict: names and shapes must
+//   agree auto report = xgrad::nn::load(model, path, /*strict=*/false); // loads what matches
 #include <string>
 #include <vector>
 
@@ -21,7 +21,8 @@ using ::xgrad::save_tensors;
 struct LoadResult {
   std::vector<std::string> missing_keys;     ///< in the module, not in the file
   std::vector<std::string> unexpected_keys;  ///< in the file, not in the module
-  std::vector<std::string> mismatched_keys;  ///< in both, with different shapes ("name: file [2] vs module [3]")
+  std::vector<std::string>
+      mismatched_keys;  ///< in both, with different shapes ("name: file [2] vs module [3]")
   std::vector<std::string> loaded_keys;
 };
 

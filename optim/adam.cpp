@@ -85,8 +85,8 @@ void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& st
   const double bias_correction2_sqrt = std::sqrt(bias_correction2);
   visit_floating(param.dtype(), "Adam", [&](auto zero) {
     using T = decltype(zero);
-    AdamScalars<T> c{T(betas.first),     T(betas.second), T(1 - betas.first),
-                     T(1 - betas.second), T(weight_decay), T(eps),
+    AdamScalars<T> c{T(betas.first),      T(betas.second),         T(1 - betas.first),
+                     T(1 - betas.second), T(weight_decay),         T(eps),
                      T(step_size),        T(bias_correction2_sqrt)};
     AdamBuffers<T> b{raw_data<T>(param), raw_data<T>(m_t), raw_data<T>(v_t),
                      data_or_null<T>(vmax_t), raw_data<T>(grad)};
@@ -95,14 +95,30 @@ void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& st
     const int flags = (weight_decay != 0 ? 1 : 0) | (amsgrad ? 2 : 0) | (maximize ? 4 : 0);
     parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
       switch (flags) {
-        case 0: adam_chunk<T, false, false, false>(b, c, begin, end); break;
-        case 1: adam_chunk<T, true, false, false>(b, c, begin, end); break;
-        case 2: adam_chunk<T, false, true, false>(b, c, begin, end); break;
-        case 3: adam_chunk<T, true, true, false>(b, c, begin, end); break;
-        case 4: adam_chunk<T, false, false, true>(b, c, begin, end); break;
-        case 5: adam_chunk<T, true, false, true>(b, c, begin, end); break;
-        case 6: adam_chunk<T, false, true, true>(b, c, begin, end); break;
-        default: adam_chunk<T, true, true, true>(b, c, begin, end); break;
+        case 0:
+          adam_chunk<T, false, false, false>(b, c, begin, end);
+          break;
+        case 1:
+          adam_chunk<T, true, false, false>(b, c, begin, end);
+          break;
+        case 2:
+          adam_chunk<T, false, true, false>(b, c, begin, end);
+          break;
+        case 3:
+          adam_chunk<T, true, true, false>(b, c, begin, end);
+          break;
+        case 4:
+          adam_chunk<T, false, false, true>(b, c, begin, end);
+          break;
+        case 5:
+          adam_chunk<T, true, false, true>(b, c, begin, end);
+          break;
+        case 6:
+          adam_chunk<T, false, true, true>(b, c, begin, end);
+          break;
+        default:
+          adam_chunk<T, true, true, true>(b, c, begin, end);
+          break;
       }
     });
   });

@@ -3,8 +3,8 @@
 //   mlp_784_b128_{sgd,adam}: 784-256-256-10 ReLU MLP, batch 128, cross-entropy, one training
 //                            step (zero_grad, forward, loss, backward, optimizer step)
 //   mlp_10_b32_{sgd,adam}:   10-32-32-1 ReLU MLP, batch 32, MSE, one training step
-//   chain_1000:              1,000 x (y = y * 1.0001 + 0.0001) on 4 elements, fwd + bwd (2,000 nodes)
-//   wide_8x4:                8 branches of 4 x (512x512 matmul, tanh), summed, fwd + bwd
+//   chain_1000:              1,000 x (y = y * 1.0001 + 0.0001) on 4 elements, fwd + bwd (2,000
+//   nodes) wide_8x4:                8 branches of 4 x (512x512 matmul, tanh), summed, fwd + bwd
 //   gemm_floor_784:          the GEMMs of one mlp_784_b128 step called directly through cblas:
 //                            3 forward (X·W1ᵀ, H1·W2ᵀ, H2·W3ᵀ), 3 weight gradients (dYᵀ·X) and
 //                            2 input gradients (dY·W; the input X needs none) — the floor.
@@ -43,7 +43,8 @@ void mlp_step(benchmark::State& state, const std::vector<int64_t>& sizes, int64_
   // loss to 0 over the benchmark's thousands of steps and the gradients into denormals.
   std::vector<int64_t> label_values(static_cast<size_t>(batch));
   std::mt19937_64 rng(0);
-  for (auto& v : label_values) v = static_cast<int64_t>(rng() % static_cast<uint64_t>(sizes.back()));
+  for (auto& v : label_values)
+    v = static_cast<int64_t>(rng() % static_cast<uint64_t>(sizes.back()));
   auto labels = xg::tensor(label_values, {batch});
   auto target = xg::randn({batch, sizes.back()});
   std::unique_ptr<optim::Optimizer> optimizer;
@@ -61,10 +62,18 @@ void mlp_step(benchmark::State& state, const std::vector<int64_t>& sizes, int64_
   }
 }
 
-void BM_mlp_784_b128_sgd(benchmark::State& s) { mlp_step(s, {784, 256, 256, 10}, 128, Opt::Sgd, Loss::CrossEntropy); }
-void BM_mlp_784_b128_adam(benchmark::State& s) { mlp_step(s, {784, 256, 256, 10}, 128, Opt::Adam, Loss::CrossEntropy); }
-void BM_mlp_10_b32_sgd(benchmark::State& s) { mlp_step(s, {10, 32, 32, 1}, 32, Opt::Sgd, Loss::Mse); }
-void BM_mlp_10_b32_adam(benchmark::State& s) { mlp_step(s, {10, 32, 32, 1}, 32, Opt::Adam, Loss::Mse); }
+void BM_mlp_784_b128_sgd(benchmark::State& s) {
+  mlp_step(s, {784, 256, 256, 10}, 128, Opt::Sgd, Loss::CrossEntropy);
+}
+void BM_mlp_784_b128_adam(benchmark::State& s) {
+  mlp_step(s, {784, 256, 256, 10}, 128, Opt::Adam, Loss::CrossEntropy);
+}
+void BM_mlp_10_b32_sgd(benchmark::State& s) {
+  mlp_step(s, {10, 32, 32, 1}, 32, Opt::Sgd, Loss::Mse);
+}
+void BM_mlp_10_b32_adam(benchmark::State& s) {
+  mlp_step(s, {10, 32, 32, 1}, 32, Opt::Adam, Loss::Mse);
+}
 
 void BM_chain_1000(benchmark::State& state) {
   xg::set_num_threads(static_cast<int>(state.range(0)));
@@ -82,7 +91,8 @@ void BM_wide_8x4(benchmark::State& state) {
   xg::set_num_threads(static_cast<int>(state.range(0)));
   xg::manual_seed(0);
   std::vector<xg::Tensor> weights;
-  for (int i = 0; i < 8 * 4; ++i) weights.push_back((xg::randn({512, 512}) * 0.04).requires_grad_());
+  for (int i = 0; i < 8 * 4; ++i)
+    weights.push_back((xg::randn({512, 512}) * 0.04).requires_grad_());
   auto x = xg::randn({512, 512});
   for (auto _ : state) {
     xg::Tensor total;

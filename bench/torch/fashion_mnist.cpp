@@ -19,8 +19,10 @@ int main(int argc, char** argv) {
   std::string dir = "/usr/share/datasets/fashion-mnist";
   int epochs = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::string(argv[i]) == "--data") dir = argv[i + 1];
-    else if (std::string(argv[i]) == "--epochs") epochs = std::stoi(argv[i + 1]);
+    if (std::string(argv[i]) == "--data")
+      dir = argv[i + 1];
+    else if (std::string(argv[i]) == "--epochs")
+      epochs = std::stoi(argv[i + 1]);
   }
   auto data = xgrad::data::load_mnist(dir, /*train=*/true);
   const int64_t n = data.size();
@@ -28,8 +30,9 @@ int main(int argc, char** argv) {
   auto y = torch::from_blob(data.targets().data_ptr<int64_t>(), {n}, torch::kLong).clone();
 
   torch::manual_seed(0);
-  torch::nn::Sequential model(torch::nn::Linear(784, 256), torch::nn::ReLU(), torch::nn::Dropout(0.1),
-                              torch::nn::Linear(256, 128), torch::nn::ReLU(), torch::nn::Dropout(0.1),
+  torch::nn::Sequential model(torch::nn::Linear(784, 256), torch::nn::ReLU(),
+                              torch::nn::Dropout(0.1), torch::nn::Linear(256, 128),
+                              torch::nn::ReLU(), torch::nn::Dropout(0.1),
                               torch::nn::Linear(128, 10));
   torch::optim::AdamW optimizer(model->parameters(),
                                 torch::optim::AdamWOptions(2e-3).weight_decay(1e-4));
@@ -37,7 +40,8 @@ int main(int argc, char** argv) {
   std::vector<double> rates;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     // Cosine annealing per epoch (eta_min = lr / 50), as the example's CosineAnnealingLR.
-    const double lr = 2e-3 / 50 + (2e-3 - 2e-3 / 50) * (1 + std::cos(M_PI * (epoch - 1) / 20.0)) / 2;
+    const double lr =
+        2e-3 / 50 + (2e-3 - 2e-3 / 50) * (1 + std::cos(M_PI * (epoch - 1) / 20.0)) / 2;
     for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
     const auto t0 = std::chrono::steady_clock::now();
     auto order = torch::randperm(n, torch::kLong);
@@ -51,7 +55,8 @@ int main(int argc, char** argv) {
       optimizer.step();
       loss_sum += loss.item<double>() * static_cast<double>(xb.size(0));
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rates.push_back(static_cast<double>(n) / seconds);
     std::cout << "epoch " << epoch << " train loss " << loss_sum / static_cast<double>(n) << " "
               << seconds << " s " << rates.back() << " samples/s\n";

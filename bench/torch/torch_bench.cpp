@@ -31,9 +31,11 @@ void mlp_step(benchmark::State& state, const std::vector<int64_t>& sizes, int64_
   auto target = torch::randn({batch, sizes.back()});
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   if (opt == Opt::Sgd)
-    optimizer = std::make_unique<torch::optim::SGD>(net->parameters(), torch::optim::SGDOptions(0.01));
+    optimizer =
+        std::make_unique<torch::optim::SGD>(net->parameters(), torch::optim::SGDOptions(0.01));
   else
-    optimizer = std::make_unique<torch::optim::Adam>(net->parameters(), torch::optim::AdamOptions(1e-3));
+    optimizer =
+        std::make_unique<torch::optim::Adam>(net->parameters(), torch::optim::AdamOptions(1e-3));
   for (auto _ : state) {
     optimizer->zero_grad();
     auto out = net->forward(x);
@@ -44,10 +46,18 @@ void mlp_step(benchmark::State& state, const std::vector<int64_t>& sizes, int64_
   }
 }
 
-void BM_mlp_784_b128_sgd(benchmark::State& s) { mlp_step(s, {784, 256, 256, 10}, 128, Opt::Sgd, Loss::CrossEntropy); }
-void BM_mlp_784_b128_adam(benchmark::State& s) { mlp_step(s, {784, 256, 256, 10}, 128, Opt::Adam, Loss::CrossEntropy); }
-void BM_mlp_10_b32_sgd(benchmark::State& s) { mlp_step(s, {10, 32, 32, 1}, 32, Opt::Sgd, Loss::Mse); }
-void BM_mlp_10_b32_adam(benchmark::State& s) { mlp_step(s, {10, 32, 32, 1}, 32, Opt::Adam, Loss::Mse); }
+void BM_mlp_784_b128_sgd(benchmark::State& s) {
+  mlp_step(s, {784, 256, 256, 10}, 128, Opt::Sgd, Loss::CrossEntropy);
+}
+void BM_mlp_784_b128_adam(benchmark::State& s) {
+  mlp_step(s, {784, 256, 256, 10}, 128, Opt::Adam, Loss::CrossEntropy);
+}
+void BM_mlp_10_b32_sgd(benchmark::State& s) {
+  mlp_step(s, {10, 32, 32, 1}, 32, Opt::Sgd, Loss::Mse);
+}
+void BM_mlp_10_b32_adam(benchmark::State& s) {
+  mlp_step(s, {10, 32, 32, 1}, 32, Opt::Adam, Loss::Mse);
+}
 
 void BM_chain_1000(benchmark::State& state) {
   torch::set_num_threads(static_cast<int>(state.range(0)));
@@ -65,7 +75,8 @@ void BM_wide_8x4(benchmark::State& state) {
   torch::set_num_threads(static_cast<int>(state.range(0)));
   torch::manual_seed(0);
   std::vector<torch::Tensor> weights;
-  for (int i = 0; i < 8 * 4; ++i) weights.push_back((torch::randn({512, 512}) * 0.04).requires_grad_());
+  for (int i = 0; i < 8 * 4; ++i)
+    weights.push_back((torch::randn({512, 512}) * 0.04).requires_grad_());
   auto x = torch::randn({512, 512});
   for (auto _ : state) {
     torch::Tensor total;

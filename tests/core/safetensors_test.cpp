@@ -1,7 +1,7 @@
 // save_tensors / load_tensors: round trips, the bytes on disk checked by an independent
 // minimal reader, every malformed-file error, and atomic writes.
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstring>
@@ -64,7 +64,8 @@ TEST(Safetensors, FileIsValidSafetensorsByAnIndependentReader) {
 
   ASSERT_GE(bytes.size(), 8u);
   uint64_t n = 0;
-  for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(bytes[i]);  // little-endian
+  for (int i = 7; i >= 0; --i)
+    n = (n << 8) | static_cast<unsigned char>(bytes[i]);  // little-endian
   ASSERT_LE(8 + n, bytes.size());
   EXPECT_EQ((8 + n) % 8, 0u) << "data should start 8-byte aligned";
   const std::string header_text = bytes.substr(8, n);
@@ -77,7 +78,8 @@ TEST(Safetensors, FileIsValidSafetensorsByAnIndependentReader) {
   EXPECT_EQ(header["b"]["dtype"], "F64");
   EXPECT_EQ(header["b"]["shape"], nlohmann::json({2}));
   auto read_range = [&](const nlohmann::json& entry) {
-    auto begin = entry["data_offsets"][0].get<size_t>(), end = entry["data_offsets"][1].get<size_t>();
+    auto begin = entry["data_offsets"][0].get<size_t>(),
+         end = entry["data_offsets"][1].get<size_t>();
     return data.substr(begin, end - begin);
   };
   const std::string wb = read_range(header["w"]), bb = read_range(header["b"]);
@@ -96,7 +98,8 @@ TEST(Safetensors, FileIsValidSafetensorsByAnIndependentReader) {
 
 TEST(Safetensors, ReadsAFileWrittenByHandWithPaddingAndMetadata) {
   auto dir = temp_dir("safetensors_byhand");
-  std::string header = R"({"__metadata__":{"format":"pt"},"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+  std::string header =
+      R"({"__metadata__":{"format":"pt"},"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
   header.append((8 - header.size() % 8) % 8, ' ');
   write_bytes(dir / "h.safetensors", raw_file(header, floats({1.5f, -2.0f})));
   xg::Metadata metadata;
@@ -124,21 +127,38 @@ TEST(Safetensors, EveryMalformedFileIsAnIOErrorNamingPathAndReason) {
       {"header length above the limit", huge_len + "{}", "limit"},
       {"invalid json", raw_file("{\"x\": [1, 2", ""), "not valid JSON"},
       {"not an object", raw_file("[1,2]   ", ""), "not a JSON object"},
-      {"unknown dtype", raw_file(R"({"x":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}})", two), "unknown dtype 'Q7'"},
-      {"unsupported dtype", raw_file(R"({"x":{"dtype":"F16","shape":[4],"data_offsets":[0,8]}})", two), "unsupported dtype 'F16'"},
-      {"missing field", raw_file(R"({"x":{"dtype":"F32","shape":[2]}})", two), "no \"data_offsets\""},
-      {"negative dim", raw_file(R"({"x":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", two), "non-negative"},
-      {"wrong shape for bytes", raw_file(R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", two), "needs 12 bytes"},
-      {"offsets outside buffer", raw_file(R"({"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", two), "outside"},
-      {"offsets reversed", raw_file(R"({"x":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}})", two), "end before"},
-      {"overlapping", raw_file("{" + ok_entry + R"(,"y":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", two), "overlap"},
-      {"hole", raw_file(R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", two), "belong to no tensor"},
+      {"unknown dtype", raw_file(R"({"x":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}})", two),
+       "unknown dtype 'Q7'"},
+      {"unsupported dtype",
+       raw_file(R"({"x":{"dtype":"F16","shape":[4],"data_offsets":[0,8]}})", two),
+       "unsupported dtype 'F16'"},
+      {"missing field", raw_file(R"({"x":{"dtype":"F32","shape":[2]}})", two),
+       "no \"data_offsets\""},
+      {"negative dim", raw_file(R"({"x":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", two),
+       "non-negative"},
+      {"wrong shape for bytes",
+       raw_file(R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", two),
+       "needs 12 bytes"},
+      {"offsets outside buffer",
+       raw_file(R"({"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", two), "outside"},
+      {"offsets reversed",
+       raw_file(R"({"x":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}})", two), "end before"},
+      {"overlapping",
+       raw_file("{" + ok_entry + R"(,"y":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", two),
+       "overlap"},
+      {"hole", raw_file(R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", two),
+       "belong to no tensor"},
       {"trailing bytes", raw_file("{" + ok_entry + "}", two + "junk"), "cover 8"},
       {"truncated data", raw_file("{" + ok_entry + "}", two.substr(0, 5)), "outside"},
-      {"zero dim hiding huge dims", raw_file(R"({"x":{"dtype":"F32","shape":[0,4611686018427387904,4611686018427387904],"data_offsets":[0,0]}})", ""), "too large"},
+      {"zero dim hiding huge dims",
+       raw_file(
+           R"({"x":{"dtype":"F32","shape":[0,4611686018427387904,4611686018427387904],"data_offsets":[0,0]}})",
+           ""),
+       "too large"},
       {"metadata not strings", raw_file(R"({"__metadata__":{"a":1}})", ""), "not a string"},
       {"entry not object", raw_file(R"({"x":5})", ""), "not a JSON object"},
-      {"offsets wrong arity", raw_file(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0]}})", two), "[begin, end]"},
+      {"offsets wrong arity",
+       raw_file(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0]}})", two), "[begin, end]"},
   };
   for (const auto& c : cases) {
     const auto path = dir / "bad.safetensors";
@@ -153,9 +173,11 @@ TEST(Safetensors, MissingPathAndDirectoryAreIOErrors) {
   auto dir = temp_dir("safetensors_paths");
   EXPECT_TRUE(Contains(message_of<xg::IOError>([&] { xg::load_tensors((dir / "nope").string()); }),
                        "No such file"));
-  EXPECT_TRUE(Contains(message_of<xg::IOError>([&] { xg::load_tensors(dir.string()); }),
-                       "is a directory"));
-  EXPECT_TRUE(Contains(message_of<xg::IOError>([&] { xg::save_tensors({{"a", xg::ones({1})}}, dir.string()); }),
+  EXPECT_TRUE(
+      Contains(message_of<xg::IOError>([&] { xg::load_tensors(dir.string()); }), "is a directory"));
+  EXPECT_TRUE(Contains(message_of<xg::IOError>([&] {
+                         xg::save_tensors({{"a", xg::ones({1})}}, dir.string());
+                       }),
                        "is a directory"));
 }
 
@@ -198,7 +220,9 @@ TEST(Safetensors, OverwritingReplacesTheWholeFile) {
 TEST(Safetensors, NonUtf8NamesAreAValueErrorAndWriteNothing) {
   auto dir = temp_dir("safetensors_utf8");
   const auto path = (dir / "x").string();
-  EXPECT_TRUE(Contains(message_of<xg::ValueError>([&] { xg::save_tensors({{"bad\xff", xg::ones({1})}}, path); }),
+  EXPECT_TRUE(Contains(message_of<xg::ValueError>([&] {
+                         xg::save_tensors({{"bad\xff", xg::ones({1})}}, path);
+                       }),
                        "not valid UTF-8"));
   EXPECT_THROW(xg::save_tensors({{"a", xg::ones({1})}}, path, {{"k", "\xfe"}}), xg::ValueError);
   EXPECT_FALSE(fs::exists(path));
@@ -206,7 +230,8 @@ TEST(Safetensors, NonUtf8NamesAreAValueErrorAndWriteNothing) {
 
 TEST(Safetensors, RefusesReservedAndEmptyNames) {
   auto dir = temp_dir("safetensors_names");
-  EXPECT_THROW(xg::save_tensors({{"__metadata__", xg::ones({1})}}, (dir / "x").string()), xg::ValueError);
+  EXPECT_THROW(xg::save_tensors({{"__metadata__", xg::ones({1})}}, (dir / "x").string()),
+               xg::ValueError);
   EXPECT_THROW(xg::save_tensors({{"", xg::ones({1})}}, (dir / "x").string()), xg::ValueError);
 }
 

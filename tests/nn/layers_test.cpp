@@ -44,15 +44,16 @@ TEST(Linear, GradcheckThroughTheModule) {
   auto x = xgtest::randn_leaf({5, 4});
   EXPECT_TRUE(GradcheckPasses([&](const xg::TensorList& in) { return (*fc)(in[0]); }, {x}));
   // With respect to the parameters: they are leaves the module holds; route them as inputs.
-  EXPECT_TRUE(GradcheckPasses(
-      [&](const xg::TensorList& in) { return xg::linear(x, in[0], in[1]); },
-      {fc->weight, fc->bias}));
+  EXPECT_TRUE(GradcheckPasses([&](const xg::TensorList& in) { return xg::linear(x, in[0], in[1]); },
+                              {fc->weight, fc->bias}));
 }
 
 TEST(Linear, BadSizesAndInputsAreErrors) {
   EXPECT_TRUE(Contains(message_of<xg::ValueError>([] { nn::Linear(0, 3); }), "must be positive"));
   nn::Linear fc(4, 2);
-  EXPECT_TRUE(Contains(message_of<xg::ShapeError>([&] { fc(xg::ones({3, 5})); }),
+  EXPECT_TRUE(Contains(message_of<xg::ShapeError>([&] {
+                         fc(xg::ones({3, 5}));
+                       }),
                        "expected input of shape [*, 4], got [3, 5]"));
 }
 
@@ -69,7 +70,8 @@ TEST(Sequential, VariadicAndPushBackChainModules) {
   auto expected = xg::tanh((*fc2)(xg::relu((*fc0)(x))));
   EXPECT_EQ(net(x).to_vector(), expected.to_vector());
   EXPECT_THROW(net.at(4), xg::IndexError);
-  EXPECT_TRUE(Contains(message_of<xg::ValueError>([&] { net.at<nn::Linear>(1); }), "module 1 is a ReLU"));
+  EXPECT_TRUE(
+      Contains(message_of<xg::ValueError>([&] { net.at<nn::Linear>(1); }), "module 1 is a ReLU"));
   nn::Sequential empty;
   EXPECT_EQ(empty(x).to_vector(), x.to_vector());
   // A copy of a Sequential shares its parameters.
@@ -102,7 +104,8 @@ TEST(MLP, ForwardIsLinearActivationAndNothingAfterTheLast) {
 
 TEST(MLP, GradcheckThroughTheModuleWithLayerNorm) {
   xg::manual_seed(4);
-  nn::MLP model({3, 4, 2}, nn::MLPOptions().layer_norm(true).activation("silu").dtype(xg::kFloat64));
+  nn::MLP model({3, 4, 2},
+                nn::MLPOptions().layer_norm(true).activation("silu").dtype(xg::kFloat64));
   auto x = xgtest::randn_leaf({5, 3});
   EXPECT_TRUE(GradcheckPasses([&](const xg::TensorList& in) { return model(in[0]); }, {x}));
   // Parameter gradients agree with finite differences of the loss.
@@ -136,9 +139,13 @@ TEST(MLP, DropoutOnlyInTraining) {
 }
 
 TEST(MLP, BadOptionsAreErrors) {
-  EXPECT_TRUE(Contains(message_of<xg::ValueError>([] { nn::MLP({5}); }), "at least the input and output"));
+  EXPECT_TRUE(
+      Contains(message_of<xg::ValueError>([] { nn::MLP({5}); }), "at least the input and output"));
   EXPECT_TRUE(Contains(message_of<xg::ValueError>([] { nn::MLP({5, 0, 1}); }), "[5, 0, 1]"));
-  EXPECT_TRUE(Contains(message_of<xg::ValueError>([] { nn::MLP({5, 1}, nn::MLPOptions().activation("nope")); }), "nope"));
+  EXPECT_TRUE(Contains(message_of<xg::ValueError>([] {
+                         nn::MLP({5, 1}, nn::MLPOptions().activation("nope"));
+                       }),
+                       "nope"));
   EXPECT_THROW(nn::MLP({5, 1}, nn::MLPOptions().dropout(1.5)), xg::ValueError);
 }
 

@@ -16,7 +16,7 @@ struct Block : nn::Module {
     register_buffer("steps", xg::zeros({1}));
   }
   std::string name() const override { return "Block"; }
-  xg::Tensor forward(const xg::Tensor& x) override { return (*fc)(x) * scale; }
+  xg::Tensor forward(const xg::Tensor& x) override { return (*fc)(x)*scale; }
 };
 
 struct Net : nn::Module {
@@ -37,11 +37,12 @@ std::vector<std::string> names(const nn::NamedTensors& named) {
 
 TEST(Module, NamedParametersAreDottedInRegistrationOrder) {
   Net net;
-  EXPECT_EQ(names(net.named_parameters()),
-            (std::vector<std::string>{"temperature", "first.scale", "first.fc.weight",
-                                      "first.fc.bias", "second.scale", "second.fc.weight",
-                                      "second.fc.bias"}));
-  EXPECT_EQ(names(net.named_parameters(/*recurse=*/false)), (std::vector<std::string>{"temperature"}));
+  EXPECT_EQ(
+      names(net.named_parameters()),
+      (std::vector<std::string>{"temperature", "first.scale", "first.fc.weight", "first.fc.bias",
+                                "second.scale", "second.fc.weight", "second.fc.bias"}));
+  EXPECT_EQ(names(net.named_parameters(/*recurse=*/false)),
+            (std::vector<std::string>{"temperature"}));
   EXPECT_EQ(names(net.named_buffers()), (std::vector<std::string>{"first.steps", "second.steps"}));
   EXPECT_EQ(net.parameters().size(), 7u);
   EXPECT_EQ(net.buffers().size(), 2u);
@@ -131,8 +132,8 @@ TEST(Module, RegistrationErrorsNameTheProblem) {
                        }),
                        "float32 or float64"));
   auto leaf = xg::ones({2}).requires_grad_();
-  EXPECT_TRUE(Contains(message_of<xg::ValueError>([&] { bad.try_register("n", leaf * 2); }),
-                       "grad_fn"));
+  EXPECT_TRUE(
+      Contains(message_of<xg::ValueError>([&] { bad.try_register("n", leaf * 2); }), "grad_fn"));
   EXPECT_TRUE(Contains(message_of<xg::ValueError>([&] { bad(xg::ones({1})); }),
                        "Bad: this module has no single-input forward"));
 }
@@ -144,7 +145,9 @@ TEST(Module, SummaryListsLayersShapesAndCounts) {
   const std::string s = os.str();
   EXPECT_TRUE(Contains(s, "Net(  # 1 params: temperature []"));
   EXPECT_TRUE(Contains(s, "  (first): Block(  # 2 params: scale [2]"));
-  EXPECT_TRUE(Contains(s, "    (fc): Linear(in_features=3, out_features=2, bias=true)  # 8 params: weight [2, 3], bias [2]"));
+  EXPECT_TRUE(Contains(s,
+                       "    (fc): Linear(in_features=3, out_features=2, bias=true)  # 8 params: "
+                       "weight [2, 3], bias [2]"));
   EXPECT_TRUE(Contains(s, "Parameters: 21 (21 trainable)"));
   nn::MLP big({784, 256, 10});
   EXPECT_TRUE(Contains(big.summary(), "Parameters: 203,530"));

@@ -97,13 +97,14 @@ TEST(Checkpoint, Float32FileLoadsIntoAFloat64Model) {
 
 TEST(Checkpoint, StrictLoadReportsEveryProblemAtOnceAndChangesNothing) {
   auto dir = temp_dir("nn_serialize_strict");
-  xg::save_tensors({{"layers.0.weight", xg::zeros({3, 2})},   // matches
-                    {"layers.0.bias", xg::zeros({4})},        // wrong shape
-                    {"layers.9.weight", xg::zeros({1})}},     // unexpected
+  xg::save_tensors({{"layers.0.weight", xg::zeros({3, 2})},  // matches
+                    {"layers.0.bias", xg::zeros({4})},       // wrong shape
+                    {"layers.9.weight", xg::zeros({1})}},    // unexpected
                    (dir / "f.safetensors").string());
   nn::MLP model({2, 3, 1});
   const auto before = snapshot(model);
-  const auto msg = message_of<xg::ValueError>([&] { nn::load(model, (dir / "f.safetensors").string()); });
+  const auto msg =
+      message_of<xg::ValueError>([&] { nn::load(model, (dir / "f.safetensors").string()); });
   EXPECT_TRUE(Contains(msg, "missing keys (2): layers.1.weight, layers.1.bias"));
   EXPECT_TRUE(Contains(msg, "unexpected keys (1): layers.9.weight"));
   EXPECT_TRUE(Contains(msg, "layers.0.bias: file [4] vs module [3]"));
@@ -123,9 +124,11 @@ TEST(Checkpoint, UnreadableFilesAreIOErrorsAndLeaveTheModuleAlone) {
   auto dir = temp_dir("nn_serialize_unreadable");
   nn::MLP model({2, 3, 1});
   const auto before = snapshot(model);
-  EXPECT_TRUE(Contains(message_of<xg::IOError>([&] { nn::load(model, dir.string()); }), "is a directory"));
-  EXPECT_TRUE(Contains(message_of<xg::IOError>([&] { nn::load(model, (dir / "missing").string()); }),
-                       (dir / "missing").string()));
+  EXPECT_TRUE(
+      Contains(message_of<xg::IOError>([&] { nn::load(model, dir.string()); }), "is a directory"));
+  EXPECT_TRUE(
+      Contains(message_of<xg::IOError>([&] { nn::load(model, (dir / "missing").string()); }),
+               (dir / "missing").string()));
   EXPECT_EQ(snapshot(model), before);
 }
 
@@ -138,7 +141,7 @@ TEST(Checkpoint, FailedSaveKeepsThePreviousCheckpoint) {
   // A save to the same path that fails halfway through writing, as on a full disk: the file
   // size limit makes write() fail with EFBIG once the temporary file passes 4 KB.
   nn::MLP big({64, 64, 64});
-  struct rlimit old_limit{};
+  struct rlimit old_limit {};
   ::getrlimit(RLIMIT_FSIZE, &old_limit);
   auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
   struct rlimit low = old_limit;
@@ -176,8 +179,9 @@ TEST(Checkpoint, LoadStateDictInMemory) {
 // AddressSanitizer).
 TEST(Checkpoint, FuzzedFilesNeverCrash) {
   // tmpfs when there is one: 10,000 rewrites of a file on a disk-backed /tmp take half a minute.
-  fs::path dir = fs::exists("/dev/shm") ? fs::path("/dev/shm") / ("xgrad_fuzz_" + std::to_string(::getpid()))
-                                        : temp_dir("nn_serialize_fuzz");
+  fs::path dir = fs::exists("/dev/shm")
+                     ? fs::path("/dev/shm") / ("xgrad_fuzz_" + std::to_string(::getpid()))
+                     : temp_dir("nn_serialize_fuzz");
   fs::create_directories(dir);
   xg::manual_seed(7);
   nn::MLP source({3, 4, 2}, nn::MLPOptions().layer_norm(true));
@@ -193,20 +197,25 @@ TEST(Checkpoint, FuzzedFilesNeverCrash) {
     std::string bytes = good;
     switch (trial % 5) {
       case 0:  // flip a few random bytes anywhere
-        for (int k = 0, n = 1 + static_cast<int>(pick(4)); k < n; ++k) bytes[pick(bytes.size())] ^= static_cast<char>(1 + pick(255));
+        for (int k = 0, n = 1 + static_cast<int>(pick(4)); k < n; ++k)
+          bytes[pick(bytes.size())] ^= static_cast<char>(1 + pick(255));
         break;
       case 1:  // truncate
         bytes.resize(pick(bytes.size()));
         break;
       case 2:  // change a byte inside the header (JSON structure, numbers, names)
-        bytes[8 + pick(std::min<size_t>(bytes.size() - 8, good.size()))] = "{}[]\":,0123456789-e. aF"[pick(23)];
+        bytes[8 + pick(std::min<size_t>(bytes.size() - 8, good.size()))] =
+            "{}[]\":,0123456789-e. aF"[pick(23)];
         break;
       case 3:  // corrupt the header length
-        for (int k = 0; k < 8; ++k) if (rng() % 3 == 0) bytes[k] = static_cast<char>(rng());
+        for (int k = 0; k < 8; ++k)
+          if (rng() % 3 == 0) bytes[k] = static_cast<char>(rng());
         break;
       default:  // insert or delete a run of bytes
-        if (rng() % 2) bytes.insert(pick(bytes.size()), std::string(1 + pick(16), static_cast<char>(rng())));
-        else bytes.erase(pick(bytes.size()), 1 + pick(16));
+        if (rng() % 2)
+          bytes.insert(pick(bytes.size()), std::string(1 + pick(16), static_cast<char>(rng())));
+        else
+          bytes.erase(pick(bytes.size()), 1 + pick(16));
     }
     {
       std::ofstream out(bad_path, std::ios::binary | std::ios::trunc);
@@ -224,14 +233,15 @@ TEST(Checkpoint, FuzzedFilesNeverCrash) {
         const auto want = it->second.to_vector(), got = t.to_vector();
         ASSERT_TRUE(same_bits(std::vector<float>(want.begin(), want.end()),
                               std::vector<float>(got.begin(), got.end())))
-              << "trial " << trial << " " << name;
+            << "trial " << trial << " " << name;
       }
     } catch (const xg::Error&) {
       ++errors;
       const auto after = snapshot(target);
       ASSERT_EQ(after.size(), before.size());
       for (size_t i = 0; i < after.size(); ++i)
-        ASSERT_TRUE(same_bits(after[i], before[i])) << "trial " << trial << " changed the module on error";
+        ASSERT_TRUE(same_bits(after[i], before[i]))
+            << "trial " << trial << " changed the module on error";
     }
   }
   fs::remove_all(dir);
