@@ -2,6 +2,7 @@
 // xgrad: neural networks in C++ with a dynamic graph and reverse-mode autodiff.
 // The one header users include:   #include <xgrad/xgrad.hpp>
 #include "core/anomaly.hpp"
+#include "core/atomic_file.hpp"
 #include "core/attrs.hpp"
 #include "core/creation.hpp"
 #include "core/dtype.hpp"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/numeric_cast.hpp"
 
 namespace xgrad {
 
@@ -43,7 +44,8 @@ T Attrs::get(const std::string& name) const {
     if (const auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
   }
   if constexpr (std::is_same_v<T, int64_t>) {
-    if (const auto* d = std::get_if<double>(v); d && *d == static_cast<double>(int64_t(*d)))
+    if (const auto* d = std::get_if<double>(v);
+        d && fits_int64(*d) && *d == static_cast<double>(int64_t(*d)))
       return static_cast<int64_t>(*d);
   }
   throw ValueError(fmt::format("attribute '{}' holds a {}, not the {} expected", name,

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <iterator>
+#include <limits>
 
+#include "core/numeric_cast.hpp"
 #include "core/random.hpp"
 #include "core/storage.hpp"
 
@@ -11,6 +14,36 @@ namespace xgrad {
 
 Tensor empty_tensor(const Shape& shape, DType dtype) {
   return visit_dtype(dtype, [&](auto t) { return empty_tensor<decltype(t)>(shape); });
+}
+
+std::size_t buffer_elements(const Shape& shape, DType dtype) {
+  const int64_t n = shape_numel(shape);  // ShapeError for negative sizes and overflow
+  const auto max_elements =
+      static_cast<uint64_t>(std::numeric_limits<std::ptrdiff_t>::max()) / dtype_size(dtype);
+  if (static_cast<uint64_t>(n) > max_elements) throw_out_of_memory(shape, dtype);
+  return static_cast<std::size_t>(n);
+}
+
+void throw_out_of_memory(const Shape& shape, DType dtype) {
+  const auto bytes =
+      static_cast<long double>(shape_numel(shape)) * static_cast<long double>(dtype_size(dtype));
+  static const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  long double scaled = bytes;
+  size_t unit = 0;
+  while (scaled >= 1024 && unit + 1 < std::size(units)) scaled /= 1024, ++unit;
+  throw OutOfMemoryError(fmt::format(
+      "out of memory: a {} tensor of shape {} needs {:.0f} bytes ({:.1f} {}), more than this "
+      "machine can allocate (a size in the shape much larger than intended?)",
+      dtype_name(dtype), shape_str(shape), static_cast<double>(bytes), static_cast<double>(scaled),
+      units[unit]));
+}
+
+void throw_int64_range(double v, const char* fn) {
+  throw ValueError(fmt::format(
+      "{}: {} cannot become an int64 ({}; int64 holds integers in [-2^63, 2^63))", fn, v,
+      std::isnan(v)   ? "it is NaN"
+      : std::isinf(v) ? "it is infinite"
+                      : "it is out of range"));
 }
 
 void throw_not_floating(const char* op, DType dtype) {
@@ -63,7 +96,14 @@ Tensor generate(const Shape& shape, DType dtype, const char* fn, F&& value_at) {
   visit_dtype(dtype, [&](auto z) {
     using T = decltype(z);
     T* p = raw_data<T>(t);
-    for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = static_cast<T>(value_at(i));
+    for (int64_t i = 0, n = t.numel(); i < n; ++i) {
+      const auto v = value_at(i);
+      if constexpr (std::is_same_v<T, int64_t> && std::is_floating_point_v<decltype(v)>) {
+        p[i] = float_to_int64(v, fn);
+      } else {
+        p[i] = static_cast<T>(v);
+      }
+    }
   });
   return t;
 }
@@ -118,8 +158,15 @@ Tensor arange(double start, double end, double step, DType dtype) {
                     "step non-zero",
                     start, end, step));
   }
-  const double count = std::ceil((end - start) / step);
-  const auto n = static_cast<int64_t>(std::max(0.0, count));
+  const double count = std::max(0.0, std::ceil((end - start) / step));
+  // (end - start) / step can overflow to inf or exceed int64 (arange(0, 1e300)).
+  if (!(count < 9.2e18)) {
+    throw ValueError(
+        fmt::format("arange: [{}, {}) in steps of {} has {:g} elements, more than any tensor can "
+                    "hold (is the end or the step off by orders of magnitude?)",
+                    start, end, step, count));
+  }
+  const auto n = static_cast<int64_t>(count);
   return generate({n}, dtype, "arange", [&](int64_t i) { return start + step * i; });
 }
 Tensor arange(double end, DType dtype) {

@@ -37,6 +37,13 @@ class IOError : public Error {
  public:
   using Error::Error;
 };
+/// Memory for a tensor that cannot be had: the message names the shape, the dtype and the bytes
+/// requested (2^40 floats are 4 TiB). Derives from Error, so `catch (const xgrad::Error&)`
+/// catches it as it catches every other failure of the library.
+class OutOfMemoryError : public Error {
+ public:
+  using Error::Error;
+};
 /// Misuse of autograd: backward through a freed graph, on a tensor without grad, a saved
 /// tensor modified in place, a backward returning the wrong gradients.
 class AutogradError : public Error {

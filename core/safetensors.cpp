@@ -4,13 +4,10 @@
 // buffer; the entries must cover the buffer exactly, without overlaps or holes.
 #include "safetensors.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +16,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "atomic_file.hpp"
+#include "bounded_json.hpp"
 #include "error.hpp"
 #include "storage.hpp"
 
@@ -47,23 +46,6 @@ const char* file_dtype(DType dtype) {
 
 [[noreturn]] void fail_read(const std::string& path, const std::string& reason) {
   throw IOError(fmt::format("load_tensors: cannot read '{}': {}", path, reason));
-}
-[[noreturn]] void fail_write(const std::string& path, const std::string& reason) {
-  throw IOError(fmt::format("save_tensors: cannot write '{}': {}", path, reason));
-}
-
-/// Writes all of [data, data + size) to fd, retrying short writes.
-bool write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
 }
 
 std::string header_json(const TensorDict& tensors, const Metadata& metadata) {
@@ -100,38 +82,24 @@ void save_tensors(const TensorDict& tensors, const std::string& path, const Meta
     if (name == "__metadata__" || name.empty())
       throw ValueError(fmt::format("save_tensors: '{}' cannot be a tensor name", name));
   }
-  if (path.empty()) throw IOError("save_tensors: the path is empty");
-  struct stat info {};
-  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
-    fail_write(path, "it is a directory");
-
   const std::string header = header_json(tensors, metadata);
   const uint64_t header_size = header.size();
-
-  // Write beside the target, then rename over it: a reader (or a crash) sees either the old
-  // file or the complete new one, never a half-written checkpoint.
-  static std::atomic<uint64_t> counter{0};
-  const std::string temp = fmt::format("{}.tmp-{}-{}", path, ::getpid(), counter++);
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail_write(path, fmt::format("cannot create '{}': {}", temp, std::strerror(errno)));
-  bool ok = write_all(fd, reinterpret_cast<const char*>(&header_size), sizeof header_size) &&
-            write_all(fd, header.data(), header.size());
-  for (auto it = tensors.begin(); ok && it != tensors.end(); ++it) {
-    const Tensor& t = it->second;
-    const size_t bytes = static_cast<size_t>(t.numel()) * dtype_size(t.dtype());
-    if (bytes > 0)
-      ok = visit_dtype(t.dtype(), [&](auto zero) {
-        return write_all(fd, reinterpret_cast<const char*>(raw_data<decltype(zero)>(t)), bytes);
-      });
-  }
-  const int saved_errno = errno;
-  ok = ok && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = ok ? errno : saved_errno;
-    ::unlink(temp.c_str());
-    fail_write(path, std::strerror(err));
-  }
+  write_file_atomic(
+      path,
+      [&](int fd) {
+        bool ok = write_all(fd, &header_size, sizeof header_size) &&
+                  write_all(fd, header.data(), header.size());
+        for (auto it = tensors.begin(); ok && it != tensors.end(); ++it) {
+          const Tensor& t = it->second;
+          const size_t bytes = static_cast<size_t>(t.numel()) * dtype_size(t.dtype());
+          if (bytes > 0)
+            ok = visit_dtype(t.dtype(), [&](auto zero) {
+              return write_all(fd, raw_data<decltype(zero)>(t), bytes);
+            });
+        }
+        return ok;
+      },
+      "save_tensors");
 }
 
 namespace {
@@ -146,7 +114,7 @@ struct Entry {
 uint64_t as_offset(const json& value, const std::string& path, const std::string& name) {
   if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<int64_t>() >= 0))
     fail_read(path, fmt::format("tensor '{}': data_offsets must be non-negative integers, got {}",
-                                name, value.dump()));
+                                name, json_excerpt(value)));
   return value.get<uint64_t>();
 }
 
@@ -186,10 +154,10 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
     if (!dim.is_number_unsigned() && !(dim.is_number_integer() && dim.get<int64_t>() >= 0))
       fail_read(path, fmt::format("tensor '{}': shape {} has an entry that is not a "
                                   "non-negative integer",
-                                  name, shape.dump()));
+                                  name, json_excerpt(shape)));
     const auto n = dim.get<uint64_t>();
     if (n != 0 && nonzero > kMaxElements / n)
-      fail_read(path, fmt::format("tensor '{}': shape {} is too large", name, shape.dump()));
+      fail_read(path, fmt::format("tensor '{}': shape {} is too large", name, json_excerpt(shape)));
     numel *= n;
     if (n != 0) nonzero *= n;
     entry.shape.push_back(static_cast<int64_t>(n));
@@ -198,7 +166,7 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
   const json& offsets = info["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2)
     fail_read(path, fmt::format("tensor '{}': data_offsets must be [begin, end], got {}", name,
-                                offsets.dump()));
+                                json_excerpt(offsets)));
   entry.begin = as_offset(offsets[0], path, name);
   entry.end = as_offset(offsets[1], path, name);
   if (entry.end < entry.begin)
@@ -208,7 +176,7 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
   if (entry.end - entry.begin != expected)
     fail_read(path, fmt::format("tensor '{}': shape {} of {} needs {} bytes but data_offsets "
                                 "[{}, {}] hold {}",
-                                name, shape.dump(), d, expected, entry.begin, entry.end,
+                                name, json_excerpt(shape), d, expected, entry.begin, entry.end,
                                 entry.end - entry.begin));
   return entry;
 }
@@ -246,12 +214,9 @@ TensorDict load_tensors(const std::string& path, Metadata* metadata) {
                                 header_size, bytes.size()));
 
   json header;
-  try {
-    header =
-        json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<ptrdiff_t>(header_size));
-  } catch (const json::exception& e) {
-    fail_read(path, fmt::format("the header is not valid JSON ({})", e.what()));
-  }
+  std::string why;
+  if (!parse_json_bounded(std::string_view(bytes.data() + 8, header_size), header, why))
+    fail_read(path, "the header is " + why);
   if (!header.is_object()) fail_read(path, "the header is not a JSON object");
 
   const uint64_t buffer_size = bytes.size() - 8 - header_size;

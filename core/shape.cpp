@@ -12,9 +12,38 @@ std::string shape_str(const Shape& shape) {
 }
 
 int64_t shape_numel(const Shape& shape) {
-  int64_t n = 1;
-  for (auto s : shape) n *= s;
+  // The product of the non-zero sizes is bounded too, not just the element count (which one
+  // zero size makes 0): strides and reshapes of an empty tensor multiply those sizes as well.
+  int64_t n = 1, nonzero = 1;
+  for (auto s : shape) {
+    if (s < 0)
+      throw ShapeError(fmt::format("shape {} has a negative size {}", shape_str(shape), s));
+    if (s == 0) {
+      n = 0;
+      continue;
+    }
+    if (__builtin_mul_overflow(nonzero, s, &nonzero))
+      throw ShapeError(fmt::format("shape {} has more than 2^63 elements: no tensor can hold it",
+                                   shape_str(shape)));
+    n = n == 0 ? 0 : nonzero;
+  }
   return n;
+}
+
+int64_t checked_mul(int64_t a, int64_t b, const char* op) {
+  int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r))
+    throw ShapeError(
+        fmt::format("{}: size {} * {} overflows int64: no tensor can be that large", op, a, b));
+  return r;
+}
+
+int64_t checked_add(int64_t a, int64_t b, const char* op) {
+  int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r))
+    throw ShapeError(
+        fmt::format("{}: size {} + {} overflows int64: no tensor can be that large", op, a, b));
+  return r;
 }
 
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {

@@ -7,6 +7,8 @@
 #include <xtensor/xtensor.hpp>
 
 #include <atomic>
+#include <new>
+#include <stdexcept>
 #include <variant>
 
 #include "error.hpp"
@@ -50,9 +52,23 @@ inline auto as_xt(const Tensor& t) {
 }
 
 /// A fresh tensor of `shape` and dtype T, uninitialised (every kernel writes all of it).
+/// The element count of a buffer for `shape` in `dtype`: ShapeError for a shape that cannot
+/// exist, OutOfMemoryError when its bytes exceed what one allocation can ever be.
+std::size_t buffer_elements(const Shape& shape, DType dtype);
+/// OutOfMemoryError naming the shape, dtype and bytes (the allocator said no).
+[[noreturn]] void throw_out_of_memory(const Shape& shape, DType dtype);
+
 template <class T>
 inline Tensor empty_tensor(const Shape& shape) {
-  Buffer<T> b = Buffer<T>::from_shape({static_cast<std::size_t>(shape_numel(shape))});
+  const std::size_t n = buffer_elements(shape, dtype_of<T>());
+  Buffer<T> b;
+  try {
+    b = Buffer<T>::from_shape({n});
+  } catch (const std::bad_alloc&) {  // also std::bad_array_new_length
+    throw_out_of_memory(shape, dtype_of<T>());
+  } catch (const std::length_error&) {
+    throw_out_of_memory(shape, dtype_of<T>());
+  }
   auto storage = std::make_shared<Storage>(std::move(b));
   return Tensor(std::make_shared<TensorImpl>(std::move(storage), shape, dtype_of<T>()));
 }

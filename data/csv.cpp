@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string_view>
 
 #include "../core/creation.hpp"
@@ -72,8 +73,10 @@ std::vector<std::string> split_fields(std::string_view line, char delim, const s
   return fields;
 }
 
+/// The cell's value; IOError naming the line and column when it is not a number or does not
+/// fit in `dtype` (1e300 has no float32: it would silently become inf).
 double parse_number(const std::string& cell, const std::string& name, size_t line_no, size_t column,
-                    const std::string& column_name) {
+                    const std::string& column_name, DType dtype) {
   const auto where = [&] {
     return fmt::format("read_csv: {}: line {}, column {} ('{}')", name, line_no, column + 1,
                        column_name);
@@ -83,11 +86,22 @@ double parse_number(const std::string& cell, const std::string& name, size_t lin
   if (s.front() == '+') s.remove_prefix(1);
   double value = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec == std::errc::result_out_of_range && end == s.data() + s.size()) {
+    throw IOError(where() + fmt::format(": '{}' is out of range (float64 holds magnitudes from "
+                                        "about 2.2e-308 to 1.8e308)",
+                                        cell));
+  }
   if (ec != std::errc() || end != s.data() + s.size()) {
     throw IOError(where() + fmt::format(": '{}' is not a number", cell));
   }
   if (!std::isfinite(value)) {
     throw IOError(where() + fmt::format(": '{}' is not a finite number", cell));
+  }
+  if (dtype == DType::Float32 && std::fabs(value) > std::numeric_limits<float>::max()) {
+    throw IOError(where() + fmt::format(": '{}' is out of range for float32 (largest magnitude "
+                                        "about 3.4e38; read it as float64 with CsvOptions()"
+                                        ".dtype(xgrad::kFloat64), or .label_dtype for the label)",
+                                        cell));
   }
   return value;
 }
@@ -152,7 +166,8 @@ CsvData parse_csv(const std::string& text, const CsvOptions& o, const std::strin
           name, line_no, fields.size(), header.size(), o.delimiter_));
     }
     for (size_t c = 0; c < fields.size(); ++c) {
-      const double v = parse_number(fields[c], name, line_no, c, header[c]);
+      const double v = parse_number(fields[c], name, line_no, c, header[c],
+                                    c == label ? o.label_dtype_ : o.dtype_);
       if (c != label) {
         features.push_back(v);
       } else if (o.label_dtype_ == kInt64) {

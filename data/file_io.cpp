@@ -1,16 +1,19 @@
 #include "file_io.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 
+#include "../core/atomic_file.hpp"
 #include "../core/error.hpp"
 
 namespace xgrad::data {
@@ -36,7 +39,8 @@ void check_readable_path(const std::string& path, const char* fn) {
 
 }  // namespace
 
-std::vector<uint8_t> read_file_bytes(const std::string& path, const char* fn) {
+std::vector<uint8_t> read_file_bytes(const std::string& path, const char* fn,
+                                     const SizeLimit& limit) {
   check_readable_path(path, fn);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -50,12 +54,12 @@ std::vector<uint8_t> read_file_bytes(const std::string& path, const char* fn) {
   if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
     throw IOError(fmt::format("{}: error reading '{}' ({} bytes expected)", fn, path, size));
   }
-  if (starts_with_gzip_magic(bytes.data(), bytes.size())) return gunzip(bytes, path, fn);
+  if (starts_with_gzip_magic(bytes.data(), bytes.size())) return gunzip(bytes, path, fn, limit);
   return bytes;
 }
 
 std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed, const std::string& path,
-                            const char* fn) {
+                            const char* fn, const SizeLimit& limit) {
   // Inflate straight into `out`, sized first from the gzip trailer, whose last 4 bytes hold
   // the uncompressed size mod 2^32 (bounded: deflate's best ratio is about 1032:1, so a
   // corrupt trailer cannot ask for gigabytes up front).
@@ -67,7 +71,14 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed, const std::s
         uint32_t(t[0]) | uint32_t(t[1]) << 8 | uint32_t(t[2]) << 16 | uint32_t(t[3]) << 24;
     guess = std::max<size_t>(guess, std::min<uint64_t>(isize, uint64_t(compressed.size()) * 1032));
   }
-  out.resize(guess);
+  // With a limit, start small: the header that tells the real size comes first, and a forged
+  // trailer must not make us allocate gigabytes before it is read.
+  // A stream may run a little past the declared size (trailing junk, which the reader then
+  // reports exactly); beyond this slack it is stopped as a bomb.
+  constexpr size_t kSlack = size_t(1) << 20;
+  std::optional<size_t> declared, max_size;
+  const size_t first = limit ? std::min<size_t>(guess, 1 << 16) : guess;
+  out.resize(first);
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {  // 16+: expect a gzip header and trailer
     throw IOError(fmt::format("{}: zlib could not start decompressing '{}'", fn, path));
@@ -78,7 +89,10 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed, const std::s
     throw IOError(message);
   };
   while (true) {
-    if (produced == out.size()) out.resize(out.size() * 2);
+    if (produced == out.size()) {
+      // One byte past the limit is room enough to see that the stream goes on.
+      out.resize(max_size ? std::min(out.size() * 2, *max_size + 1) : out.size() * 2);
+    }
     constexpr size_t kMaxChunk = size_t(1) << 30;  // z_stream counts in 32-bit uInt
     zs.next_in = const_cast<Bytef*>(compressed.data() + consumed);
     zs.avail_in = static_cast<uInt>(std::min(compressed.size() - consumed, kMaxChunk));
@@ -88,6 +102,23 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed, const std::s
     const int rc = inflate(&zs, Z_NO_FLUSH);
     consumed += in_before - zs.avail_in;
     produced += out_before - zs.avail_out;
+    if (limit && !max_size) {
+      try {
+        declared = limit(out.data(), produced);
+      } catch (...) {  // a bad header: the reader's own error
+        inflateEnd(&zs);
+        throw;
+      }
+      if (declared) max_size = *declared + std::min(kSlack, SIZE_MAX - 1 - *declared);
+      if (max_size && produced < *max_size && out.size() < std::min(guess, *max_size + 1))
+        out.resize(std::min(guess, *max_size + 1));
+    }
+    if (max_size && produced > *max_size) {
+      fail(
+          fmt::format("{}: '{}' inflates to more than the {} bytes its header declares (a gzip "
+                      "bomb, or a corrupt file?); stopped there",
+                      fn, path, *declared));
+    }
     if (rc == Z_STREAM_END) {
       // gzip allows several members one after another; anything else after the end is junk.
       if (consumed == compressed.size()) break;
@@ -118,35 +149,26 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed, const std::s
 
 void write_file_bytes(const std::string& path, const std::vector<uint8_t>& bytes, bool gzip,
                       const char* fn) {
-  const std::string tmp = path + ".tmp";
-  bool ok = false;
-  if (gzip) {
-    gzFile f = gzopen(tmp.c_str(), "wb");
-    if (f) {
-      ok = true;
-      // gzwrite takes an unsigned length: write in chunks well below its limit.
-      for (size_t at = 0; ok && at < bytes.size(); at += size_t(1) << 30) {
-        const auto n = static_cast<unsigned>(std::min(bytes.size() - at, size_t(1) << 30));
-        ok = gzwrite(f, bytes.data() + at, n) == static_cast<int>(n);
-      }
-      ok = gzclose(f) == Z_OK && ok;
-    }
-  } else {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    ok = static_cast<bool>(out);
-  }
-  std::error_code ec;
-  if (ok) fs::rename(tmp, path, ec);
-  if (!ok || ec) {
-    fs::remove(tmp, ec);
-    throw IOError(
-        fmt::format("{}: cannot write '{}' (directory missing, not writable, or disk "
-                    "full?)",
-                    fn, path));
-  }
+  write_file_atomic(
+      path,
+      [&](int fd) {
+        if (!gzip) return write_all(fd, bytes.data(), bytes.size());
+        // zlib writes through its own descriptor; gzclose closes that one, not ours.
+        const int own = ::dup(fd);
+        gzFile f = own >= 0 ? gzdopen(own, "wb") : nullptr;
+        if (!f) {
+          if (own >= 0) ::close(own);
+          return false;
+        }
+        bool ok = true;
+        // gzwrite takes an unsigned length: write in chunks well below its limit.
+        for (size_t at = 0; ok && at < bytes.size(); at += size_t(1) << 30) {
+          const auto n = static_cast<unsigned>(std::min(bytes.size() - at, size_t(1) << 30));
+          ok = gzwrite(f, bytes.data() + at, n) == static_cast<int>(n);
+        }
+        return gzclose(f) == Z_OK && ok;
+      },
+      fn);
 }
 
 }  // namespace xgrad::data

@@ -66,8 +66,37 @@ uint32_t load_be32(const uint8_t* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
 }
 
+/// IOError unless the 4 bytes at `b` are an IDX magic number (0, 0, type code, ndims >= 1).
+void check_magic(const uint8_t* b, const std::string& path, const char* fn) {
+  if (b[0] != 0 || b[1] != 0 || type_size(b[2]) == 0 || b[3] == 0) {
+    throw IOError(fmt::format(
+        "{}: '{}' is not an IDX file: magic number 0x{:08x}; IDX files start with two zero bytes, "
+        "a type code (0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E "
+        "float64) and the number of dimensions (at least 1), e.g. 0x00000803 for MNIST images",
+        fn, path, load_be32(b)));
+  }
+}
+
+/// The size an IDX file's header declares (header + elements), once its first bytes are
+/// there: a gzip-compressed file stops inflating at it (see SizeLimit).
+SizeLimit declared_size(const std::string& path, const char* fn) {
+  return [path, fn](const uint8_t* b, size_t n) -> std::optional<size_t> {
+    if (n < 4) return std::nullopt;
+    check_magic(b, path, fn);
+    const size_t offset = 4 + 4 * size_t{b[3]};
+    if (n < offset) return std::nullopt;
+    uint64_t total = type_size(b[2]);
+    for (size_t d = 0; d < b[3]; ++d)
+      if (__builtin_mul_overflow(total, uint64_t{load_be32(b + 4 + 4 * d)}, &total))
+        return std::numeric_limits<size_t>::max() - 1;  // parse() reports it as too large
+    if (total > std::numeric_limits<size_t>::max() - 1 - offset)
+      return std::numeric_limits<size_t>::max() - 1;
+    return offset + total;
+  };
+}
+
 IdxContents parse(const std::string& path, const char* fn) {
-  IdxContents c{IdxType::UInt8, {}, read_file_bytes(path, fn), 0, 1};
+  IdxContents c{IdxType::UInt8, {}, read_file_bytes(path, fn, declared_size(path, fn)), 0, 1};
   const auto& b = c.bytes;
   if (b.size() < 4) {
     throw IOError(
@@ -75,15 +104,8 @@ IdxContents parse(const std::string& path, const char* fn) {
                     "number, then the sizes)",
                     fn, path, b.size()));
   }
-  const uint32_t magic = load_be32(b.data());
+  check_magic(b.data(), path, fn);
   const size_t elem = type_size(b[2]);
-  if (b[0] != 0 || b[1] != 0 || elem == 0 || b[3] == 0) {
-    throw IOError(fmt::format(
-        "{}: '{}' is not an IDX file: magic number 0x{:08x}; IDX files start with two zero bytes, "
-        "a type code (0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E "
-        "float64) and the number of dimensions (at least 1), e.g. 0x00000803 for MNIST images",
-        fn, path, magic));
-  }
   c.type = static_cast<IdxType>(b[2]);
   const size_t ndims = b[3];
   c.offset = 4 + 4 * ndims;
@@ -146,12 +168,19 @@ S load_be(const uint8_t* p) {
   }
 }
 
+/// Converts n big-endian S values to D; returns the index of the first finite value D cannot
+/// hold (a float64 file's 1e300 read as float32 would become inf), or -1.
 template <class S, class D>
-void convert(const uint8_t* src, D* dst, int64_t n, double scale) {
+int64_t convert(const uint8_t* src, D* dst, int64_t n, double scale) {
   for (int64_t i = 0; i < n; ++i) {
     const S v = load_be<S>(src + static_cast<size_t>(i) * sizeof(S));
+    if constexpr (std::is_same_v<S, double> && std::is_same_v<D, float>) {
+      if (std::isfinite(v) && std::fabs(v * scale) > double(std::numeric_limits<float>::max()))
+        return i;
+    }
     dst[i] = scale == 1.0 ? static_cast<D>(v) : static_cast<D>(static_cast<double>(v) * scale);
   }
+  return -1;
 }
 
 // Calls f with a value of the C++ type of an IDX element type.
@@ -185,7 +214,10 @@ Tensor to_tensor(const IdxContents& c, DType dtype, double scale, const std::str
     using S = decltype(s);
     switch (dtype) {
       case DType::Float32:
-        convert<S>(src, out.data_ptr<float>(), c.numel, scale);
+        if (const int64_t bad = convert<S>(src, out.data_ptr<float>(), c.numel, scale); bad >= 0)
+          throw IOError(fmt::format(
+              "{}: '{}': element {} is {}, out of range for float32 (read the file as float64)", fn,
+              path, bad, load_be<S>(src + static_cast<size_t>(bad) * sizeof(S))));
         break;
       case DType::Float64:
         convert<S>(src, out.data_ptr<double>(), c.numel, scale);
@@ -261,6 +293,15 @@ void write_idx(const std::string& path, const Tensor& t, IdxType type) {
             v > double(std::numeric_limits<S>::max())) {
           throw ValueError(fmt::format("write_idx: '{}': element {} is {}, which {} cannot hold",
                                        path, i, v, type_name(type)));
+        }
+      }
+      if constexpr (std::is_floating_point_v<S>) {
+        // inf and NaN are refused, and so is a finite double that float32 cannot hold (it
+        // would silently become inf).
+        if (!std::isfinite(v) || std::fabs(v) > double(std::numeric_limits<S>::max())) {
+          throw ValueError(fmt::format(
+              "write_idx: '{}': element {} is {}, which {} cannot hold ({})", path, i, v,
+              type_name(type), std::isfinite(v) ? "out of range" : "IDX files hold finite values"));
         }
       }
       const S x = static_cast<S>(v);

@@ -13,6 +13,8 @@
 #include <cmath>
 #include <xgrad/xgrad.hpp>
 
+#include "support/cli.hpp"
+
 namespace xg = xgrad;
 namespace nn = xgrad::nn;
 namespace optim = xgrad::optim;
@@ -99,16 +101,18 @@ double near_zero_fraction(const nn::Module& model, double threshold) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"Train one MLP with SGD, SGD+Nesterov, Adam, AdamW and RMSprop; then L1 vs L2"};
   int epochs = 60;
   int64_t batch_size = 32;
   uint64_t seed = 0;
   double lambda = 2e-3;
-  app.add_option("--epochs", epochs, "epochs per run")->check(CLI::PositiveNumber);
-  app.add_option("--batch-size", batch_size, "examples per batch")->check(CLI::PositiveNumber);
+  app.add_option("--epochs", epochs, "epochs per run")
+      ->check(xgrad::examples::integer_in(1, 100000));
+  app.add_option("--batch-size", batch_size, "examples per batch")
+      ->check(xgrad::examples::integer_in(1, 1000000));
   app.add_option("--lambda", lambda, "regularization strength of the L1/L2 runs")
-      ->check(CLI::NonNegativeNumber);
+      ->check(xgrad::examples::non_negative_number());
   app.add_option("--seed", seed, "seed for the data, the initial weights and the batch order");
   CLI11_PARSE(app, argc, argv);
 
@@ -161,4 +165,8 @@ int main(int argc, char** argv) {
                  ? "L1 gives the sparser model"
                  : "no sparser with L1 at this setting (train longer or raise --lambda)");
   return 0;
+}
+
+int main(int argc, char** argv) {
+  return xgrad::examples::guarded_main("compare_optimizers", [&] { return run(argc, argv); });
 }

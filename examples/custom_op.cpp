@@ -10,8 +10,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
-#include <cstdlib>
 #include <xgrad/xgrad.hpp>
+
+#include "support/cli.hpp"
 
 namespace xg = xgrad;
 using xg::Tensor;
@@ -42,11 +43,12 @@ struct Swish : xg::Function<Swish> {
 };
 XGRAD_REGISTER_OP(Swish);  // now xg::ops::call("swish", {x, beta}) works
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"Define, check, register and train with a custom op (Swish)"};
   int steps = 2000;
   std::string out_dir = ".";
-  app.add_option("--steps", steps, "training steps")->check(CLI::PositiveNumber);
+  app.add_option("--steps", steps, "training steps")
+      ->check(xgrad::examples::integer_in(1, 100000000));
   app.add_option("--out", out_dir, "where to write custom_op_graph.dot/.svg");
   CLI11_PARSE(app, argc, argv);
 
@@ -95,10 +97,15 @@ int main(int argc, char** argv) {
   auto loss = xg::mse_loss(model(x), y);
   const std::string dot = out_dir + "/custom_op_graph.dot", svg = out_dir + "/custom_op_graph.svg";
   xg::write_dot(loss, dot, {{"w1", w1}, {"b1", b1}, {"w2", w2}, {"b2", b2}, {"beta", beta}});
-  if (std::system(("dot -Tsvg '" + dot + "' -o '" + svg + "' 2>/dev/null").c_str()) == 0) {
+  // Graphviz runs with an argument vector, never through a shell: --out is only ever a path.
+  if (xgrad::examples::run_program({"dot", "-Tsvg", dot, "-o", svg})) {
     fmt::print("graph: {} (Graphviz source {})\n", svg, dot);
   } else {
     fmt::print("graph: {} (install graphviz and run dot -Tsvg to draw it)\n", dot);
   }
   return 0;
+}
+
+int main(int argc, char** argv) {
+  return xgrad::examples::guarded_main("custom_op", [&] { return run(argc, argv); });
 }

@@ -14,6 +14,8 @@
 #include <xgrad/optim/optimizers.hpp>
 #include <xgrad/xgrad.hpp>
 
+#include "support/cli.hpp"
+
 namespace xg = xgrad;
 namespace optim = xgrad::optim;
 
@@ -78,17 +80,18 @@ class Lion : public optim::BasicOptimizer<Lion, LionOptions> {
 
 XGRAD_REGISTER_OPTIMIZER("lion", Lion);
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"Train a linear regression with a user-registered optimizer (Lion), by name"};
   int steps = 400;
   double lr = 0.01;
   double weight_decay = 0.0;
   std::string name = "lion";
   uint64_t seed = 0;
-  app.add_option("--steps", steps, "optimizer steps")->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "learning rate")->check(CLI::PositiveNumber);
+  app.add_option("--steps", steps, "optimizer steps")
+      ->check(xgrad::examples::integer_in(1, 100000000));
+  app.add_option("--lr", lr, "learning rate")->check(xgrad::examples::positive_number());
   app.add_option("--weight-decay", weight_decay, "decoupled weight decay")
-      ->check(CLI::NonNegativeNumber);
+      ->check(xgrad::examples::non_negative_number());
   app.add_option("--optimizer", name, "any registered optimizer name");
   app.add_option("--seed", seed, "random seed");
   CLI11_PARSE(app, argc, argv);
@@ -130,4 +133,8 @@ int main(int argc, char** argv) {
   }
   fmt::print("mse fell from {:.4e} to {:.4e}\n", first, last);
   return last < first ? 0 : 1;
+}
+
+int main(int argc, char** argv) {
+  return xgrad::examples::guarded_main("custom_optimizer", [&] { return run(argc, argv); });
 }

@@ -1,5 +1,5 @@
 // The main example: an MLP learns Fashion-MNIST (70,000 28x28 grey images of clothing in 10
-// classes) with Adam and a cosine learning-rate schedule. It shows progress while it trains,
+// classes) with AdamW and a cosine learning-rate schedule. It shows progress while it trains,
 // prints train loss, test loss and test accuracy per epoch, keeps the best model as a
 // safetensors checkpoint, draws the history as an SVG chart, and ends with a confusion matrix
 // and per-class accuracy computed by a fresh model loaded from the checkpoint.
@@ -13,6 +13,7 @@
 // directory with the four IDX files (--data).
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include "support/callbacks.hpp"
+#include "support/cli.hpp"
 #include "support/confusion_matrix.hpp"
 #include "support/fit.hpp"
 #include "support/progress_bar.hpp"
@@ -82,6 +84,20 @@ Evaluation evaluate(nn::MLP& model, const data::TensorDataset& test) {
   return result;
 }
 
+/// One size of a checkpoint's "hidden" metadata ("256,128"); a ValueError naming the file when
+/// it is not a layer size (a hand-edited or foreign checkpoint).
+int64_t parse_layer_size(const std::string& text, const std::string& all, const std::string& path) {
+  int64_t size = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), size);
+  if (ec != std::errc() || end != text.data() + text.size() || size < 1 || size > 1000000) {
+    throw xg::ValueError(fmt::format(
+        "checkpoint '{}': its \"hidden\" metadata '{}' is not a comma-separated list of layer "
+        "sizes in [1, 1000000] ('{}' is not one); was it written by this example?",
+        path, all, text));
+  }
+  return size;
+}
+
 void print_report(const Evaluation& e) {
   std::cout << "\nConfusion matrix (rows: true class, columns: predicted)\n";
   e.confusion.print(std::cout, kClassNames);
@@ -94,19 +110,22 @@ int main(int argc, char** argv) {
   CLI::App app{"Train an MLP on Fashion-MNIST"};
   app.add_option("--data", s.data_dir, "directory with the Fashion-MNIST IDX files");
   app.add_option("--out", s.out_dir, "where to write the checkpoint, history.csv and history.svg");
-  app.add_option("--epochs", s.epochs, "training epochs")->check(CLI::PositiveNumber);
-  app.add_option("--batch-size", s.batch_size, "examples per batch")->check(CLI::PositiveNumber);
-  app.add_option("--hidden", s.hidden, "hidden layer sizes, e.g. 256,128")->delimiter(',');
-  app.add_option("--lr", s.lr, "peak learning rate of Adam")->check(CLI::PositiveNumber);
+  app.add_option("--epochs", s.epochs, "training epochs")->check(ex::integer_in(1, 100000));
+  app.add_option("--batch-size", s.batch_size, "examples per batch")
+      ->check(ex::integer_in(1, 1000000));
+  app.add_option("--hidden", s.hidden, "hidden layer sizes, e.g. 256,128")
+      ->delimiter(',')
+      ->check(ex::integer_in(1, 1000000));
+  app.add_option("--lr", s.lr, "peak learning rate of AdamW")->check(ex::positive_number());
   app.add_option("--dropout", s.dropout, "dropout after each hidden layer")
       ->check(CLI::Range(0.0, 0.95));
   app.add_option("--weight-decay", s.weight_decay, "AdamW's decoupled weight decay")
-      ->check(CLI::NonNegativeNumber);
+      ->check(ex::non_negative_number());
   app.add_option("--limit", s.limit, "train on the first N images only (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(ex::integer_in(0, 100000000));
   app.add_option("--seed", s.seed, "random seed (initialisation, shuffling, dropout)");
   app.add_option("--threads", s.threads, "worker threads (0: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(ex::integer_in(0, 4096));
   app.add_option("--evaluate", s.evaluate, "evaluate this checkpoint on the test set and exit");
   app.add_flag("--synthetic", s.synthetic,
                "train on a small generated stand-in written to <out>/synthetic-data (for CI)");
@@ -137,7 +156,7 @@ int main(int argc, char** argv) {
         s.hidden.clear();
         std::stringstream sizes(metadata.at("hidden"));
         for (std::string size; std::getline(sizes, size, ',');)
-          s.hidden.push_back(std::stoll(size));
+          s.hidden.push_back(parse_layer_size(size, metadata.at("hidden"), s.evaluate));
       }
       nn::MLP model = make_model(s);
       nn::load(model, s.evaluate);
@@ -216,7 +235,11 @@ int main(int argc, char** argv) {
         checkpoint, csv, svg);
     return e.confusion.accuracy() == best->test_accuracy ? 0 : 1;
   } catch (const std::exception& e) {  // xgrad::Error, and filesystem errors for --out
-    std::cerr << "fashion_mnist: " << e.what() << "\n";
+    std::cerr << "fashion_mnist: "
+              << (dynamic_cast<const std::bad_alloc*>(&e)
+                      ? "out of memory (a size much larger than intended?)"
+                      : e.what())
+              << "\n";
     if (!s.synthetic && !fs::exists(s.data_dir))
       std::cerr << "The Fashion-MNIST files are not in " << s.data_dir
                 << ". Install Debian's dataset-fashion-mnist (scripts/install-deps.sh does), pass "

@@ -13,15 +13,18 @@
 #include <cmath>
 #include <xgrad/xgrad.hpp>
 
+#include "support/cli.hpp"
+
 namespace xg = xgrad;
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"Fit y = X w + 0.5 by gradient descent through autograd"};
   int steps = 5000;
   double lr = 0.2;
   uint64_t seed = 0;
-  app.add_option("--steps", steps, "gradient descent steps")->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "learning rate")->check(CLI::PositiveNumber);
+  app.add_option("--steps", steps, "gradient descent steps")
+      ->check(xgrad::examples::integer_in(1, 100000000));
+  app.add_option("--lr", lr, "learning rate")->check(xgrad::examples::positive_number());
   app.add_option("--seed", seed, "random seed");
   CLI11_PARSE(app, argc, argv);
 
@@ -67,4 +70,8 @@ int main(int argc, char** argv) {
   fmt::print("\nlargest difference from least squares: {:.2e} ({})\n", worst,
              worst < 1e-3 ? "agree to 1e-3" : "NOT within 1e-3: more steps?");
   return worst < 1e-3 ? 0 : 1;
+}
+
+int main(int argc, char** argv) {
+  return xgrad::examples::guarded_main("linear_regression", [&] { return run(argc, argv); });
 }

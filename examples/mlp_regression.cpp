@@ -15,17 +15,20 @@
 #include <iostream>
 #include <xgrad/xgrad.hpp>
 
+#include "support/cli.hpp"
+
 namespace xg = xgrad;
 namespace nn = xgrad::nn;
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"Train a small MLP, save it, load it into a fresh model, compare predictions"};
   int steps = 2000;
   double lr = 0.05;
   uint64_t seed = 0;
   std::string out = ".";
-  app.add_option("--steps", steps, "gradient descent steps")->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "learning rate")->check(CLI::PositiveNumber);
+  app.add_option("--steps", steps, "gradient descent steps")
+      ->check(xgrad::examples::integer_in(1, 100000000));
+  app.add_option("--lr", lr, "learning rate")->check(xgrad::examples::positive_number());
   app.add_option("--out", out, "directory for the checkpoint")->check(CLI::ExistingDirectory);
   app.add_option("--seed", seed, "random seed");
   CLI11_PARSE(app, argc, argv);
@@ -76,4 +79,8 @@ int main(int argc, char** argv) {
   fmt::print("reloaded model: max |prediction difference| = {} over {} test points\n", max_diff,
              a.size());
   return max_diff == 0 ? 0 : 1;
+}
+
+int main(int argc, char** argv) {
+  return xgrad::examples::guarded_main("mlp_regression", [&] { return run(argc, argv); });
 }

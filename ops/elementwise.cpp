@@ -11,6 +11,7 @@
 
 #include "core/creation.hpp"
 #include "core/function.hpp"
+#include "core/numeric_cast.hpp"
 #include "ops/builtin.hpp"
 #include "ops/kernels.hpp"
 #include "ops/reduce.hpp"
@@ -225,7 +226,13 @@ struct To : Function<To> {
         using O = decltype(zo);
         const auto* px = raw_data<decltype(zx)>(x);
         O* po = raw_data<O>(out);
-        for (int64_t i = 0, n = x.numel(); i < n; ++i) po[i] = static_cast<O>(px[i]);
+        using X = std::remove_const_t<std::remove_pointer_t<decltype(px)>>;
+        if constexpr (std::is_same_v<O, int64_t> && std::is_floating_point_v<X>) {
+          // NaN, inf and values beyond int64 have no integer: an error, not UB.
+          for (int64_t i = 0, n = x.numel(); i < n; ++i) po[i] = float_to_int64(px[i], "to");
+        } else {
+          for (int64_t i = 0, n = x.numel(); i < n; ++i) po[i] = static_cast<O>(px[i]);
+        }
       });
     });
     return out;

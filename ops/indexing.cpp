@@ -265,7 +265,9 @@ Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t s
   const int64_t b = clamp_bound(start, size);
   const int64_t e = std::max(b, clamp_bound(end, size));
   if (b == 0 && e == size && step == 1) return x;
-  return Slice::apply(x, d, b, step, (e - b + step - 1) / step);
+  // ceil((e - b) / step) without forming e - b + step - 1, which overflows for a huge step.
+  const int64_t n = e == b ? 0 : (e - b - 1) / step + 1;
+  return Slice::apply(x, d, b, step, n);
 }
 
 Tensor select(const Tensor& x, int64_t dim, int64_t index) {

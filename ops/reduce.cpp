@@ -1,9 +1,13 @@
 // Reductions: forward and backward side by side.
 #include "ops/reduce.hpp"
 
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
 #include <xtensor/xreducer.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "core/function.hpp"
 #include "ops/builtin.hpp"
@@ -103,7 +107,10 @@ Tensor equal_mask(const Tensor& x, const Tensor& extreme_expanded) {
     const T* px = raw_data<T>(x);
     const T* pe = raw_data<T>(extreme_expanded);
     T* pm = raw_data<T>(mask);
-    for (int64_t i = 0, n = x.numel(); i < n; ++i) pm[i] = px[i] == pe[i] ? T(1) : T(0);
+    // A NaN extreme came from the NaNs of its slice: they share the gradient (PyTorch's
+    // evenly_distribute_backward), as tied maxima do.
+    for (int64_t i = 0, n = x.numel(); i < n; ++i)
+      pm[i] = px[i] == pe[i] || (std::isnan(px[i]) && std::isnan(pe[i])) ? T(1) : T(0);
     return mask;
   });
 }
@@ -133,6 +140,17 @@ struct Extremum : Function<Extremum<IsMax>> {
       auto r = IsMax ? xt::eval(xt::amax(as_xt<T>(x), axes, xt::evaluation_strategy::immediate))
                      : xt::eval(xt::amin(as_xt<T>(x), axes, xt::evaluation_strategy::immediate));
       std::copy(r.begin(), r.end(), raw_data<T>(o));
+      // xtensor's amax/amin skip NaN (comparisons with NaN are false); PyTorch propagates it:
+      // a slice holding a NaN has NaN as its extreme. One scan finds whether any is there.
+      const T* px = raw_data<T>(x);
+      if (std::any_of(px, px + x.numel(), [](T v) { return std::isnan(v); })) {
+        auto nans = xt::eval(xt::sum(xt::cast<int64_t>(xt::isnan(as_xt<T>(x))), axes,
+                                     xt::evaluation_strategy::immediate));
+        T* po = raw_data<T>(o);
+        auto it = nans.begin();
+        for (int64_t i = 0; i < o.numel(); ++i, ++it)
+          if (*it > 0) po[i] = std::numeric_limits<T>::quiet_NaN();
+      }
       return o;
     });
     ctx->save_for_backward({x, out});

@@ -31,7 +31,7 @@ Shape infer_shape(const Shape& in, const Shape& shape, const char* op) {
                       "-1 to infer)",
                       op, shape_str(shape)));
     } else {
-      known *= out[d];
+      known = checked_mul(known, out[d], op);  // {1<<62, 4, 3} cannot exist
     }
   }
   const int64_t numel = shape_numel(in);
@@ -143,7 +143,7 @@ struct Concat : Function<Concat> {
     ctx->saved_data["n"] = static_cast<int64_t>(ts.size());
     Shape shape = ts[0].shape();
     shape[dim] = 0;
-    for (const auto& t : ts) shape[dim] += t.shape()[dim];
+    for (const auto& t : ts) shape[dim] = checked_add(shape[dim], t.shape()[dim], name);
     const int64_t outer = prod(shape, 0, dim), inner = prod(shape, dim + 1, shape.size());
     return visit_dtype(ts[0].dtype(), [&](auto z) {
       using T = decltype(z);
@@ -208,8 +208,24 @@ struct Split : Function<Split> {
 }  // namespace
 
 namespace {
-Tensor expand_impl(const Tensor& x, const Shape& shape, const char* op) {
+Tensor expand_impl(const Tensor& x, const Shape& requested, const char* op) {
   kernels::check_floating(x, op);
+  // As in libtorch, -1 keeps the input's size in that dimension; no other negative is a size.
+  Shape shape = requested;
+  const auto rank = static_cast<int64_t>(shape.size());
+  const int64_t lead = rank - x.dim();
+  for (int64_t i = 0; i < rank; ++i) {
+    if (shape[i] >= 0) continue;
+    if (shape[i] == -1 && i >= lead) {
+      shape[i] = x.shape()[i - lead];
+      continue;
+    }
+    throw ValueError(fmt::format(
+        "{}: size {} at dimension {} of {} is not allowed (sizes are >= 0, or -1 to keep the "
+        "input's size in a dimension it has; the input has shape {})",
+        op, shape[i], i, shape_str(requested), shape_str(x.shape())));
+  }
+  (void)shape_numel(shape);  // ShapeError when the expanded shape cannot exist
   const Shape b = broadcast_shapes(x.shape(), shape, op);
   if (b != shape) {
     throw ShapeError(
@@ -384,7 +400,7 @@ TensorList split(const Tensor& x, int64_t split_size, int64_t dim) {
   }
   const int64_t size = x.shape()[d];
   Shape sizes;
-  for (int64_t at = 0; at < size; at += split_size)
+  for (int64_t at = 0; at < size; at += sizes.back())  // never past size: no overflow
     sizes.push_back(std::min(split_size, size - at));
   if (sizes.empty()) sizes.push_back(0);  // an empty dim gives one empty chunk, as in PyTorch
   return Split::apply(x, sizes, d);
@@ -393,14 +409,15 @@ TensorList split(const Tensor& x, int64_t split_size, int64_t dim) {
 TensorList split_with_sizes(const Tensor& x, const Shape& split_sizes, int64_t dim) {
   const int64_t d = split_dim(x, dim, "split_with_sizes");
   int64_t total = 0;
+  bool overflow = false;
   for (int64_t s : split_sizes) {
     if (s < 0) {
       throw ValueError(
           fmt::format("split_with_sizes: sizes must be >= 0, got {}", shape_str(split_sizes)));
     }
-    total += s;
+    overflow = overflow || __builtin_add_overflow(total, s, &total);
   }
-  if (total != x.shape()[d]) {
+  if (overflow || total != x.shape()[d]) {  // sizes summing past int64 cannot match either
     throw ShapeError(fmt::format(
         "split_with_sizes: sizes {} sum to {}, but dimension {} of shape {} has size {}",
         shape_str(split_sizes), total, d, shape_str(x.shape()), x.shape()[d]));

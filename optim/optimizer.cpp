@@ -168,6 +168,13 @@ void Optimizer::check_state() const {
         ++index;
         continue;
       }
+      // At the limit, ++step would stop counting exactly (and at INT64_MAX overflow: UB).
+      if (s->step >= ParamState::kMaxStep) {
+        throw ValueError(fmt::format(
+            "{}::step: parameter {} has taken {} steps, the most a step count may hold (2^53, "
+            "where a double stops counting exactly); a corrupt or hand-edited state?",
+            name(), index, s->step));
+      }
       for (const auto& [buffer_name, buffer] : s->buffers) {
         // A parameter converted in place (Module::to(kFloat64)) keeps the impl, so its state
         // survives with the old dtype; updating would mix the two. Refuse before any change.

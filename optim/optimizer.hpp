@@ -208,6 +208,8 @@ class ParamGroup {
 /// and scalars.  Example: opt.state(w)->buffers.at("exp_avg")
 struct ParamState {
   int64_t step = 0;
+  /// The largest step count: steps enter the update rules as doubles (beta^step), exact to 2^53.
+  static constexpr int64_t kMaxStep = int64_t{1} << 53;
   std::map<std::string, Tensor> buffers;
   std::map<std::string, double> scalars;
 };

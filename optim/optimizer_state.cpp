@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "core/bounded_json.hpp"
 #include "core/shape.hpp"
 #include "core/storage.hpp"
 #include "optim/optimizer.hpp"
@@ -39,7 +40,7 @@ double json_number(const json& j, const std::string& what) {
     if (s == "inf") return HUGE_VAL;
     if (s == "-inf") return -HUGE_VAL;
   }
-  throw ValueError(fmt::format("{} is not a number: {}", what, j.dump()));
+  throw ValueError(fmt::format("{} is not a number: {}", what, json_excerpt(j)));
 }
 
 json option_json(const OptionValue& v) {
@@ -71,7 +72,7 @@ OptionValue json_option(const json& j, const std::string& key) {
     for (const auto& x : j) list.push_back(json_number(x, "option '" + key + "'"));
     return list;
   }
-  throw ValueError(fmt::format("option '{}' has an unsupported value {}", key, j.dump()));
+  throw ValueError(fmt::format("option '{}' has an unsupported value {}", key, json_excerpt(j)));
 }
 
 json shape_json(const Shape& shape) {
@@ -85,11 +86,11 @@ const std::string& meta(const Metadata& m, const std::string& key) {
 }
 
 json parse(const std::string& text, const std::string& key) {
-  try {
-    return json::parse(text);
-  } catch (const json::exception& e) {
-    throw ValueError(fmt::format("metadata \"{}\" is not valid JSON ({})", key, e.what()));
-  }
+  json out;
+  std::string why;
+  if (!parse_json_bounded(text, out, why))
+    throw ValueError(fmt::format("metadata \"{}\" is {}", key, why));
+  return out;
 }
 
 }  // namespace
@@ -167,8 +168,9 @@ void Optimizer::validate_state(const ParamState& state, const Tensor& param,
                       index, name, fmt::join(expected, ", ")));
     }
   }
-  if (state.step < 0) {
-    throw ValueError(fmt::format("parameter {} has a negative step count {}", index, state.step));
+  if (state.step < 0 || state.step > ParamState::kMaxStep) {
+    throw ValueError(
+        fmt::format("parameter {} has a step count {} outside [0, 2^53]", index, state.step));
   }
 }
 
@@ -214,7 +216,7 @@ void Optimizer::load_state_dict(const OptimizerStateDict& sd) {
           throw ValueError(
               fmt::format("parameter group {} lists parameter {} at position {}; "
                           "expected {} (parameters are numbered group by group)",
-                          gi, saved_index.dump(), k, expected_index));
+                          gi, json_excerpt(saved_index), k, expected_index));
         }
         params.push_back(groups_[gi].params()[k]);
         group_of.push_back(gi);

@@ -4,7 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
-#include <fstream>
+#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/error.hpp>
 
 namespace xgrad::examples {
@@ -58,14 +58,10 @@ std::string History::to_csv() const {
 
 namespace {
 
+/// Written atomically, as checkpoints are: a reader never sees half a CSV or SVG.
 void write_text(const std::string& path, const std::string& text, const char* fn) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.flush();
-  if (!out) {
-    throw IOError(
-        fmt::format("{}: cannot write '{}' (directory missing or not writable?)", fn, path));
-  }
+  write_file_atomic(
+      path, [&](int fd) { return write_all(fd, text.data(), text.size()); }, fn);
 }
 
 }  // namespace
