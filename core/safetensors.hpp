@@ -29,8 +29,7 @@ void save_tensors(const TensorDict& tensors, const std::string& path,
                   const Metadata& metadata = {});
 
 /// Reads every tensor of a safetensors file (F32, F64, I64; other dtypes are an error); the
-/// file's metadata goes to `*metadata` when given.  Example: auto t =
-/// load_tensors("w.safetensors");
+/// file's metadata goes to `*metadata` when given.  Example: auto t = load_tensors("w.safetensors");
 TensorDict load_tensors(const std::string& path, Metadata* metadata = nullptr);
 
 }  // namespace xgrad

@@ -83,7 +83,8 @@ class Tensor {
   uint64_t version() const;
   /// True when both handles point to the same tensor.
   bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
-  /// A deep copy of the data (no graph).
+  /// A copy of the data in new storage. Recorded in the graph like any op, as in PyTorch (the
+  /// gradient flows back to this tensor); `x.detach().clone()` copies without a graph.
   Tensor clone() const;
   /// A copy converted to `dtype` (differentiable between floating dtypes).
   Tensor to(DType dtype) const;

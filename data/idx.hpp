@@ -27,8 +27,8 @@ enum class IdxType : uint8_t {
 ///   28]
 Tensor read_idx(const std::string& path, DType dtype = kFloat32);
 
-/// A 1-D label file as int64.  Example: auto y =
-/// xgrad::data::read_idx_labels("t10k-labels-idx1-ubyte.gz");
+/// A 1-D label file as int64.
+///   Example: auto y = xgrad::data::read_idx_labels("t10k-labels-idx1-ubyte.gz");
 Tensor read_idx_labels(const std::string& path);
 
 /// An unsigned-byte image file as float32 [N, rows*cols...] scaled to [0, 1] (pixel / 255).

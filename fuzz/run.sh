@@ -21,7 +21,7 @@ for t in "${targets[@]}"; do
   cp fuzz/corpus/"$t"/* "$corpus"/
   log="$build/$t.log"
   echo "== fuzz $t for ${seconds}s"
-  if ! "$build/${t}_fuzz" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+  if ! "$build/fuzz/${t}_fuzz" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
     -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/crash-$t-" >"$log" 2>&1; then
     tail -n 60 "$log"
     echo "fuzz: $t found a crash (reproducer: $build/crash-$t-*)" >&2

@@ -10,8 +10,7 @@
 //       fc1 = register_module("fc1", std::make_shared<xgrad::nn::Linear>(784, 64));
 //       fc2 = register_module("fc2", std::make_shared<xgrad::nn::Linear>(64, 10));
 //     }
-//     xgrad::Tensor forward(const xgrad::Tensor& x) override { return
-//     (*fc2)(xgrad::relu((*fc1)(x))); }
+//     xgrad::Tensor forward(const xgrad::Tensor& x) override { return (*fc2)(xgrad::relu((*fc1)(x))); }
 //   };
 //
 // Copying a module copies handles: the copy shares the parameters (like copying a Tensor).
@@ -53,8 +52,7 @@ class Module {
   /// Adds a trainable tensor under `name` (no dots); marks it requires_grad.
   ///   weight = register_parameter("weight", xgrad::zeros({out, in}));
   Tensor register_parameter(const std::string& name, Tensor tensor, bool requires_grad = true);
-  /// Adds saved, untrained state under `name`.  Example: register_buffer("running_mean",
-  /// zeros({n}));
+  /// Adds saved, untrained state under `name`.  Example: register_buffer("running_mean", zeros({n}));
   Tensor register_buffer(const std::string& name, Tensor tensor);
   /// Adds a child module under `name`; returns it, typed.
   ///   fc = register_module("fc", std::make_shared<Linear>(4, 2));
@@ -77,8 +75,7 @@ class Module {
   ///   for (auto& [name, m] : model.named_modules()) std::cout << name << " " << m->name();
   std::vector<std::pair<std::string, Module*>> named_modules();
   /// Calls fn on this module and every descendant, depth first (e.g. to re-initialise).
-  ///   model.apply([](Module& m) { if (auto* l = dynamic_cast<Linear*>(&m)) l->reset_parameters();
-  ///   });
+  ///   model.apply([](Module& m) { if (auto* l = dynamic_cast<Linear*>(&m)) l->reset_parameters(); });
   void apply(const std::function<void(Module&)>& fn);
   /// The direct children.
   std::vector<std::shared_ptr<Module>> children() const;

@@ -4,8 +4,8 @@
 //   safetensors.torch.load_file("model.safetensors")
 //
 //   xgrad::nn::save(model, "model.safetensors");
-//   xgrad::nn::load(fresh_model, "model.safetensors");           // strict: names and shapes must
-//   agree auto report = xgrad::nn::load(model, path, /*strict=*/false); // loads what matches
+//   xgrad::nn::load(fresh_model, "model.safetensors");           // strict: names and shapes must agree
+//   auto report = xgrad::nn::load(model, path, /*strict=*/false); // loads what matches
 #include <string>
 #include <vector>
 

@@ -21,7 +21,7 @@ namespace {
 Tensor stable_shift(const Tensor& x, int64_t dim) {
   NoGradGuard no_grad;
   if (x.numel() == 0) return zeros(x.dim() == 0 ? Shape{} : Shape(x.dim(), 1), x.dtype());
-  return kernels::unary(max(x.detach(), {dim}, true), "softmax",
+  return kernels::unary(max(x.detach(), Shape{dim}, true), "softmax",
                         [](auto v) { return std::isfinite(v) ? v : decltype(v)(0); });
 }
 }  // namespace

@@ -23,7 +23,9 @@ struct Mm : Function<Mm> {
     ctx->save_for_backward({a, b});
     ctx->saved_data["ta"] = ta;
     ctx->saved_data["tb"] = tb;
-    const auto [m, k] = op_dims(a, ta);
+    // Plain variables, not a structured binding: the lambda below captures them, which C++17
+    // (and clang 14, which builds the fuzz targets) does not allow for bindings.
+    const int64_t m = op_dims(a, ta).first, k = op_dims(a, ta).second;
     const int64_t n = op_dims(b, tb).second;
     return visit_floating(a.dtype(), "matmul", [&](auto z) {
       using T = decltype(z);

@@ -22,8 +22,8 @@ Tensor flatten(const Tensor& x, int64_t start_dim = 0, int64_t end_dim = -1);
 Tensor squeeze(const Tensor& x);
 /// Removes dimension `dim` if its size is 1 (else returns x).  Example: squeeze(x, 1)
 Tensor squeeze(const Tensor& x, int64_t dim);
-/// Inserts a size-1 dimension at `dim` (in [-rank-1, rank]).  Example: unsqueeze(x, 0)  ([3] -> [1,
-/// 3])
+/// Inserts a size-1 dimension at `dim` (in [-rank-1, rank]).
+///   Example: unsqueeze(x, 0)  ([3] -> [1, 3])
 Tensor unsqueeze(const Tensor& x, int64_t dim);
 /// Swaps two dimensions.  Example: transpose(x, 0, 1)
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1);

@@ -17,7 +17,7 @@ void Adamax::update_param(const Tensor& param, const Tensor& grad, ParamState& s
                           const AdamaxOptions& o) {
   const Tensor& m_t = detail::state_buffer(state, "exp_avg", param);
   const Tensor& u_t = detail::state_buffer(state, "exp_inf", param);
-  const auto [beta1, beta2] = o.betas();
+  const double beta1 = o.betas().first, beta2 = o.betas().second;  // captured below
   const double clr = o.lr() / (1 - std::pow(beta1, static_cast<double>(state.step)));
   visit_floating(param.dtype(), AdamaxOptions::kName, [&](auto zero) {
     using T = decltype(zero);

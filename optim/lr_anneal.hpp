@@ -32,8 +32,8 @@ struct CosineAnnealingLROptions {
 /// Example: CosineAnnealingLR sched(opt, CosineAnnealingLROptions(100));
 class CosineAnnealingLR : public LRScheduler {
  public:
-  /// ValueError for T_max < 1 or a negative eta_min.  Example: CosineAnnealingLR s(opt,
-  /// CosineAnnealingLROptions(40));
+  /// ValueError for T_max < 1 or a negative eta_min.
+  ///   Example: CosineAnnealingLR s(opt, CosineAnnealingLROptions(40));
   CosineAnnealingLR(Optimizer& optimizer, const CosineAnnealingLROptions& options);
   std::string name() const override { return "CosineAnnealingLR"; }
 
@@ -54,8 +54,8 @@ struct LinearLROptions {
   XGRAD_ARG(int64_t, total_iters) = 5;
 
  public:
-  /// Keys start_factor, end_factor, total_iters.  Example:
-  /// LinearLROptions::from_map({{"total_iters", 10}})
+  /// Keys start_factor, end_factor, total_iters.
+  ///   Example: LinearLROptions::from_map({{"total_iters", 10}})
   static LinearLROptions from_map(const OptionMap& options);
   template <class Self, class F>
   static void fields(Self& s, F&& f) {
@@ -65,8 +65,8 @@ struct LinearLROptions {
   }
 };
 
-/// Linear warmup (or decay) of the lr factor.  Example: LinearLR warmup(opt,
-/// LinearLROptions().start_factor(0.01));
+/// Linear warmup (or decay) of the lr factor.
+///   Example: LinearLR warmup(opt, LinearLROptions().start_factor(0.01));
 class LinearLR : public LRScheduler {
  public:
   /// ValueError for start_factor outside (0, 1], end_factor outside [0, 1], total_iters < 1.

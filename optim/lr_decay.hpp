@@ -51,8 +51,8 @@ struct MultiStepLROptions {
   XGRAD_ARG(double, gamma) = 0.1;
 
  public:
-  /// Keys milestones (required), gamma.  Example: MultiStepLROptions::from_map({{"milestones", {20,
-  /// 50}}})
+  /// Keys milestones (required), gamma.
+  ///   Example: MultiStepLROptions::from_map({{"milestones", {20, 50}}})
   static MultiStepLROptions from_map(const OptionMap& options);
   template <class Self, class F>
   static void fields(Self& s, F&& f) {
@@ -65,8 +65,8 @@ struct MultiStepLROptions {
 /// Example: MultiStepLR sched(opt, MultiStepLROptions({30, 80}).gamma(0.1));
 class MultiStepLR : public LRScheduler {
  public:
-  /// ValueError for a milestone < 1 or γ < 0.  Example: MultiStepLR s(opt,
-  /// MultiStepLROptions({5}));
+  /// ValueError for a milestone < 1 or γ < 0.
+  ///   Example: MultiStepLR s(opt, MultiStepLROptions({5}));
   MultiStepLR(Optimizer& optimizer, const MultiStepLROptions& options);
   std::string name() const override { return "MultiStepLR"; }
 
@@ -95,8 +95,8 @@ struct ExponentialLROptions {
   }
 };
 
-/// Multiplies the lr by γ every epoch.  Example: ExponentialLR sched(opt,
-/// ExponentialLROptions(0.97));
+/// Multiplies the lr by γ every epoch.
+///   Example: ExponentialLR sched(opt, ExponentialLROptions(0.97));
 class ExponentialLR : public LRScheduler {
  public:
   /// ValueError for γ < 0.  Example: ExponentialLR s(opt, ExponentialLROptions(0.9));

@@ -62,8 +62,8 @@ class ReduceLROnPlateau {
   ReduceLROnPlateau(const ReduceLROnPlateau&) = delete;
   ReduceLROnPlateau& operator=(const ReduceLROnPlateau&) = delete;
 
-  /// One epoch with this metric value (a NaN counts as no improvement).  Example:
-  /// s.step(loss.item());
+  /// One epoch with this metric value (a NaN counts as no improvement).
+  ///   Example: s.step(loss.item());
   void step(double metric);
   /// Each group's lr after the last step.  Example: s.get_last_lr()[0]
   const std::vector<double>& get_last_lr() const { return last_lr_; }

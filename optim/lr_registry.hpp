@@ -20,8 +20,7 @@ using SchedulerFactory =
     std::function<std::unique_ptr<LRScheduler>(Optimizer& optimizer, const OptionMap& options)>;
 
 /// Adds `name`; ValueError when the name is empty or taken, or the factory is missing.
-/// Example: register_scheduler("poly", [](Optimizer& o, const OptionMap& m) { return
-/// std::make_unique<Poly>(o, m); });
+///   Example: register_scheduler("poly", [](Optimizer& o, const OptionMap& m) { return std::make_unique<Poly>(o, m); });
 void register_scheduler(const std::string& name, SchedulerFactory factory);
 
 /// The scheduler `name` on `optimizer`; ValueError for an unknown name (listing the known

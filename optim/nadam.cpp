@@ -18,7 +18,7 @@ void NAdam::update_param(const Tensor& param, const Tensor& grad, ParamState& st
                          const NAdamOptions& o) {
   const Tensor& m_t = detail::state_buffer(state, "exp_avg", param);
   const Tensor& v_t = detail::state_buffer(state, "exp_avg_sq", param);
-  const auto [beta1, beta2] = o.betas();
+  const double beta1 = o.betas().first, beta2 = o.betas().second;  // captured below
   const auto step = static_cast<double>(state.step);
   const double bias_correction2 = 1 - std::pow(beta2, step);
   // The momentum schedule μₜ and its running product, kept as a scalar of the state.

@@ -240,18 +240,18 @@ class Optimizer {
   /// Clears every parameter's gradient (undefined, or zeros when !set_to_none).
   /// Example: opt.zero_grad();
   void zero_grad(bool set_to_none = true);
-  /// Adds a group; options not given are the defaults.  Example: opt.add_param_group({{b}, {{"lr",
-  /// 0.1}}});
+  /// Adds a group; options not given are the defaults.
+  ///   Example: opt.add_param_group({{b}, {{"lr", 0.1}}});
   void add_param_group(ParamGroup group);
-  /// The groups (options are mutable: schedulers set lr here).  Example:
-  /// opt.param_groups()[0].options().set_lr(0.1);
+  /// The groups (options are mutable: schedulers set lr here).
+  ///   Example: opt.param_groups()[0].options().set_lr(0.1);
   std::vector<ParamGroup>& param_groups() { return groups_; }
   const std::vector<ParamGroup>& param_groups() const { return groups_; }
   /// The options new groups start from.  Example: opt.defaults().get_lr()
   const OptimizerOptions& defaults() const { return *defaults_; }
   OptimizerOptions& defaults() { return *defaults_; }
-  /// Every parameter, group by group (the order of state indices).  Example:
-  /// opt.parameters().size()
+  /// Every parameter, group by group (the order of state indices).
+  ///   Example: opt.parameters().size()
   std::vector<Tensor> parameters() const;
   /// The state of `param`, or null before its first step.  Example: opt.state(w)->step
   ParamState* state(const Tensor& param);
@@ -259,8 +259,8 @@ class Optimizer {
   /// The optimizer's name, as in error messages and state files ("Adam").  Example: opt.name()
   virtual std::string name() const = 0;
 
-  /// A snapshot (copies) of the state and every group's options.  Example: auto sd =
-  /// opt.state_dict();
+  /// A snapshot (copies) of the state and every group's options.
+  ///   Example: auto sd = opt.state_dict();
   OptimizerStateDict state_dict() const;
   /// Restores a snapshot after checking it fits (optimizer name, groups, shapes, buffers);
   /// on error nothing changes.  Example: opt.load_state_dict(sd);
@@ -325,8 +325,8 @@ class BasicOptimizer : public Optimizer {
   /// One group, name-keyed options.  Example: Adam(params, {{"lr", 1e-3}})
   BasicOptimizer(std::vector<Tensor> params, const OptionMap& options)
       : BasicOptimizer(std::vector<ParamGroup>{ParamGroup(std::move(params))}, options) {}
-  /// Several groups; groups without options take `defaults`.  Example: Adam({g1, g2},
-  /// AdamOptions())
+  /// Several groups; groups without options take `defaults`.
+  ///   Example: Adam({g1, g2}, AdamOptions())
   BasicOptimizer(std::vector<ParamGroup> groups, const Options& defaults = Options())
       : Optimizer(validated(defaults)) {
     for (auto& g : groups) add_param_group(std::move(g));

@@ -55,8 +55,8 @@ struct RegularizerRegistrar {
 }  // namespace xgrad::optim
 
 /// Registers `Class` (constructible from `const xgrad::optim::OptionMap&`) under `name`, once
-/// per program, at namespace scope.  Example: XGRAD_REGISTER_REGULARIZER("log_barrier",
-/// LogBarrier);
+/// per program, at namespace scope.
+///   Example: XGRAD_REGISTER_REGULARIZER("log_barrier", LogBarrier);
 #define XGRAD_REGISTER_REGULARIZER(name, Class)                           \
   static const ::xgrad::optim::detail::RegularizerRegistrar XGRAD_CONCAT( \
       xgrad_regularizer_registrar_, __COUNTER__)(                         \

@@ -102,8 +102,8 @@ void read_sched_field(const OptionValue& v, const std::string& key, std::vector<
                                      const std::vector<std::string>& valid);
 
 /// Options (a struct with kName and fields()) from `defaults` overridden by `map`; every key
-/// in `required` must be present.  Example: return options_from_map(StepLROptions(1), m,
-/// {"step_size"});
+/// in `required` must be present.
+///   Example: return options_from_map(StepLROptions(1), m, {"step_size"});
 template <class Options>
 Options options_from_map(Options options, const OptionMap& map,
                          const std::vector<std::string>& required) {

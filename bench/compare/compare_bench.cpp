@@ -3,8 +3,8 @@
 //   mlp_784_b128_{sgd,adam}: 784-256-256-10 ReLU MLP, batch 128, cross-entropy, one training
 //                            step (zero_grad, forward, loss, backward, optimizer step)
 //   mlp_10_b32_{sgd,adam}:   10-32-32-1 ReLU MLP, batch 32, MSE, one training step
-//   chain_1000:              1,000 x (y = y * 1.0001 + 0.0001) on 4 elements, fwd + bwd (2,000
-//   nodes) wide_8x4:                8 branches of 4 x (512x512 matmul, tanh), summed, fwd + bwd
+//   chain_1000:              1,000 x (y = y * 1.0001 + 0.0001) on 4 elements, fwd + bwd (2,000 nodes)
+//   wide_8x4:                8 branches of 4 x (512x512 matmul, tanh), summed, fwd + bwd
 //   gemm_floor_784:          the GEMMs of one mlp_784_b128 step called directly through cblas:
 //                            3 forward (X·W1ᵀ, H1·W2ᵀ, H2·W3ᵀ), 3 weight gradients (dYᵀ·X) and
 //                            2 input gradients (dY·W; the input X needs none) — the floor.

@@ -74,8 +74,8 @@ struct EarlyStoppingOptions {
 /// Stops when the monitored value has not improved for `patience` epochs.
 class EarlyStopping : public Callback {
  public:
-  /// ValueError for patience < 1 or a bad monitor.  Example: EarlyStopping
-  /// es(EarlyStoppingOptions().patience(3));
+  /// ValueError for patience < 1 or a bad monitor.
+  ///   Example: EarlyStopping es(EarlyStoppingOptions().patience(3));
   explicit EarlyStopping(EarlyStoppingOptions options = EarlyStoppingOptions());
   bool on_epoch_end(const EpochRecord& record, const History& history) override;
   const Monitor& monitor() const { return monitor_; }
