@@ -54,6 +54,7 @@ TEST(PostAccumulateHook, RefusedOnNonLeavesAndTensorsWithoutGrad) {
 }
 
 TEST(PostAccumulateHook, EveryLeafSignalsOnceWithTwoThreads) {
+  const int saved = xg::get_num_threads();
   xg::set_num_threads(2);
   xg::manual_seed(3);
   // Two independent heavy branches, so the engine runs them as parallel tasks.
@@ -69,7 +70,7 @@ TEST(PostAccumulateHook, EveryLeafSignalsOnceWithTwoThreads) {
     ((a * a).sum() + (b * 3.0).sum()).backward();
   }
   EXPECT_EQ(calls.load(), 40);
-  xg::set_num_threads(0);
+  xg::set_num_threads(saved);
 }
 
 TEST(BackwardCallback, RunsAfterEveryNodeBeforeBackwardReturns) {
