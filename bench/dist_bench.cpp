@@ -9,6 +9,8 @@
 //     overlap backward) and with one bucket (nothing overlaps);
 //  3. training throughput (samples/s) of that MLP: 1 process x 1 thread, 2 processes x 1
 //     thread (DistributedDataParallel), 1 process x 2 threads.
+// Each set-up runs twice, interleaved with the others, and keeps its best: the ratios are what
+// to read on a noisy machine.
 #include <mpi.h>
 
 #include <algorithm>
@@ -80,16 +82,16 @@ StepResult train_throughput(double budget, const dist::DDPOptions& options) {
   return best;
 }
 
-// Median seconds of `reps` calls of f.
+// Seconds of one call of f, the ranks lined up first.
 template <class F>
-double median_time(int reps, F&& f) {
-  std::vector<double> t;
-  for (int i = 0; i < reps; ++i) {
-    MPI_Barrier(MPI_COMM_WORLD);
-    const auto t0 = Clock::now();
-    f();
-    t.push_back(seconds_since(t0));
-  }
+double time_once(F&& f) {
+  MPI_Barrier(MPI_COMM_WORLD);
+  const auto t0 = Clock::now();
+  f();
+  return seconds_since(t0);
+}
+
+double median(std::vector<double> t) {
   std::sort(t.begin(), t.end());
   return t[t.size() / 2];
 }
@@ -107,15 +109,17 @@ void child() {
     auto t = xg::zeros({int64_t(mb) * 1024 * 1024 / 4});  // zeros: sums stay finite
     float* p = t.data_ptr<float>();
     const int n = static_cast<int>(t.numel());
-    const int reps = mb == 1 ? 200 : mb == 16 ? 30 : 10;
+    const int reps = mb == 1 ? 300 : mb == 16 ? 40 : 16;
     for (int i = 0; i < 3; ++i) dist::all_reduce(t, "sum");
-    double ours = 1e9, plain = 1e9;
-    for (int round = 0; round < 3; ++round) {  // alternate, keep the best of each
-      ours = std::min(ours, median_time(reps, [&] { dist::all_reduce(t, "sum"); }));
-      plain = std::min(plain, median_time(reps, [&] {
-                         MPI_Allreduce(MPI_IN_PLACE, p, n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
-                       }));
+    // Interleaved call by call, so that both see the same noise of a shared machine; medians.
+    std::vector<double> ours_t, plain_t;
+    for (int i = 0; i < reps; ++i) {
+      ours_t.push_back(time_once([&] { dist::all_reduce(t, "sum"); }));
+      plain_t.push_back(time_once([&] {
+        MPI_Allreduce(MPI_IN_PLACE, p, n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+      }));
     }
+    const double ours = median(ours_t), plain = median(plain_t);
     if (root) {
       std::printf("allreduce_%d_ours_gbs=%.3f\nallreduce_%d_plain_gbs=%.3f\n", mb,
                   mb / 1024.0 / ours, mb, mb / 1024.0 / plain);
@@ -167,11 +171,18 @@ int main(int argc, char** argv) {
     if (dist::is_distributed()) throw xg::ValueError("dist_bench: start it without mpirun");
     if (!std::getenv("OPENBLAS_CORETYPE"))
       std::cout << "note: OPENBLAS_CORETYPE is not set (SkylakeX is right for this machine)\n";
-    xg::set_num_threads(1);
-    const double t1 = train_throughput(2.0, {}).samples_per_second;
-    xg::set_num_threads(2);
-    const double t2 = train_throughput(2.0, {}).samples_per_second;
-    auto v = run_child(argv[0]);
+    // Twice round the three set-ups, the best of each kept: the machine is shared, and the
+    // ratios should not depend on which ran while someone else was compiling.
+    double t1 = 0, t2 = 0;
+    std::map<std::string, double> v;
+    for (int round = 0; round < 2; ++round) {
+      xg::set_num_threads(1);
+      t1 = std::max(t1, train_throughput(2.0, {}).samples_per_second);
+      xg::set_num_threads(2);
+      t2 = std::max(t2, train_throughput(2.0, {}).samples_per_second);
+      auto c = run_child(argv[0]);
+      if (round == 0 || c["throughput_2p1t"] > v["throughput_2p1t"]) v = c;
+    }
     std::printf("all-reduce (2 processes, float32)   xgrad GB/s   MPI_Allreduce GB/s   ratio\n");
     for (int mb : {1, 16, 64}) {
       const double ours = v[fmt::format("allreduce_{}_ours_gbs", mb)];

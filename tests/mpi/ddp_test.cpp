@@ -19,10 +19,11 @@ int me() { return dist::rank(); }
 
 constexpr int64_t kIn = 8, kClasses = 4, kPerRank = 4;
 
-// Every rank initialises differently: DDP must make them all rank 0's model.
-nn::MLP make_mlp(xg::DType dtype, int init_rank) {
+// Every rank initialises differently: DDP must make them all rank 0's model. `hidden` 256
+// makes weight gradients heavy enough for the engine to run them as parallel tasks.
+nn::MLP make_mlp(xg::DType dtype, int init_rank, int64_t hidden = 32) {
   xg::manual_seed(100 + static_cast<uint64_t>(init_rank));
-  return nn::MLP({kIn, 32, 32, kClasses}, nn::MLPOptions().dtype(dtype));
+  return nn::MLP({kIn, hidden, hidden, kClasses}, nn::MLPOptions().dtype(dtype));
 }
 
 struct Steps {
@@ -68,8 +69,9 @@ bool same_on_every_rank(const std::vector<xg::Tensor>& params) {
   return true;
 }
 
-std::vector<xg::Tensor> train_ddp(xg::DType dtype, int steps, dist::DDPOptions options = {}) {
-  auto model = make_mlp(dtype, me());
+std::vector<xg::Tensor> train_ddp(xg::DType dtype, int steps, dist::DDPOptions options = {},
+                                  int64_t hidden = 32) {
+  auto model = make_mlp(dtype, me(), hidden);
   dist::DistributedDataParallel ddp(model, options);
   optim::SGD opt(model.parameters(), optim::SGDOptions(0.1).momentum(0.9));
   const auto data = make_steps(steps, kPerRank * R(), dtype);
@@ -84,8 +86,8 @@ std::vector<xg::Tensor> train_ddp(xg::DType dtype, int steps, dist::DDPOptions o
   return snapshot(model);
 }
 
-std::vector<xg::Tensor> train_single_process(xg::DType dtype, int steps) {
-  auto model = make_mlp(dtype, 0);
+std::vector<xg::Tensor> train_single_process(xg::DType dtype, int steps, int64_t hidden = 32) {
+  auto model = make_mlp(dtype, 0, hidden);
   optim::SGD opt(model.parameters(), optim::SGDOptions(0.1).momentum(0.9));
   const auto data = make_steps(steps, kPerRank * R(), dtype);
   for (int s = 0; s < steps; ++s) {
@@ -127,6 +129,21 @@ TEST(DDP, BitwiseIdenticalAcrossRunsAndThreadCounts) {
   EXPECT_TRUE(bitwise_equal(first, second));
   const auto one_bucket = train_ddp(xg::kFloat32, 20);
   EXPECT_LE(relative_difference(one_bucket, first), 1e-6);
+}
+
+TEST(DDP, GradientHooksOnEngineWorkerThreads) {
+  // With two threads the engine runs the heavy weight gradients as parallel tasks, so bucket
+  // hooks fire on TBB workers in an order that varies: the result must not.
+  const int saved = xg::get_num_threads();
+  const auto options = dist::DDPOptions().first_bucket_mb(0.01).bucket_cap_mb(0.2);
+  xg::set_num_threads(2);
+  const auto two = train_ddp(xg::kFloat32, 5, options, 256);
+  xg::set_num_threads(1);
+  const auto one = train_ddp(xg::kFloat32, 5, options, 256);
+  xg::set_num_threads(saved);
+  EXPECT_TRUE(bitwise_equal(one, two));
+  EXPECT_LE(relative_difference(two, train_single_process(xg::kFloat32, 5, 256)), 1e-6);
+  EXPECT_TRUE(same_on_every_rank(two));
 }
 
 TEST(DDP, NoSyncAccumulationEqualsOneBigBatch) {
