@@ -259,3 +259,41 @@ TEST(DDP, LoaderOverDistributedSamplerEqualsTheShuffledSingleProcessLoader) {
   }
   EXPECT_LE(relative_difference(snapshot(model), snapshot(reference)), 1e-12);
 }
+
+TEST(DDP, OptimizerStateIsIdenticalAndResumesWithAnotherWorldSize) {
+  // Three steps of Adam on R ranks; then rank 0's model and optimizer state, loaded into a
+  // single process (a world of one, training on the whole global batch), continue exactly
+  // as the R ranks do.
+  const auto dtype = xg::kFloat64;
+  const auto data = make_steps(5, kPerRank * R(), dtype);
+  auto model = make_mlp(dtype, me());
+  dist::DistributedDataParallel ddp(model);
+  optim::Adam opt(model.parameters(), optim::AdamOptions(0.01));
+  auto ddp_step = [&](int s) {
+    opt.zero_grad();
+    auto x = xg::slice(data.x[s], 0, me() * kPerRank, (me() + 1) * kPerRank);
+    auto y = xg::slice(data.y[s], 0, me() * kPerRank, (me() + 1) * kPerRank);
+    xg::cross_entropy(ddp(x), y).backward();
+    opt.step();
+  };
+  for (int s = 0; s < 3; ++s) ddp_step(s);
+  const auto state = opt.state_dict();
+  std::vector<xg::Tensor> state_tensors;
+  for (const auto& [name, t] : state.tensors) state_tensors.push_back(t);
+  ASSERT_FALSE(state_tensors.empty());
+  EXPECT_TRUE(same_on_every_rank(state_tensors));
+
+  auto resumed = make_mlp(dtype, 1 + me());  // other weights, replaced by the checkpoint's
+  xg::TensorDict checkpoint;
+  for (const auto& [name, t] : model.state_dict()) checkpoint[name] = t.detach().clone();
+  nn::load_state_dict(resumed, checkpoint);
+  optim::Adam resumed_opt(resumed.parameters(), optim::AdamOptions(0.01));
+  resumed_opt.load_state_dict(state);
+  for (int s = 3; s < 5; ++s) {
+    ddp_step(s);
+    resumed_opt.zero_grad();
+    xg::cross_entropy(resumed(data.x[s]), data.y[s]).backward();
+    resumed_opt.step();
+  }
+  EXPECT_LE(relative_difference(snapshot(resumed), snapshot(model)), 1e-12);
+}
