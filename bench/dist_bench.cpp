@@ -115,9 +115,8 @@ void child() {
     std::vector<double> ours_t, plain_t;
     for (int i = 0; i < reps; ++i) {
       ours_t.push_back(time_once([&] { dist::all_reduce(t, "sum"); }));
-      plain_t.push_back(time_once([&] {
-        MPI_Allreduce(MPI_IN_PLACE, p, n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
-      }));
+      plain_t.push_back(time_once(
+          [&] { MPI_Allreduce(MPI_IN_PLACE, p, n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD); }));
     }
     const double ours = median(ours_t), plain = median(plain_t);
     if (root) {
@@ -140,8 +139,7 @@ void child() {
 
 std::map<std::string, double> run_child(const std::string& self) {
   const std::string cmd =
-      "mpirun --allow-run-as-root --oversubscribe -np 2 -x OPENBLAS_CORETYPE " + self +
-      " --child";
+      "mpirun --allow-run-as-root --oversubscribe -np 2 -x OPENBLAS_CORETYPE " + self + " --child";
   std::map<std::string, double> values;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw xg::Error("dist_bench: cannot run " + cmd);
@@ -192,9 +190,10 @@ int main(int argc, char** argv) {
     }
     std::printf("MLP 784-256-128-10 step, 2 processes x 1 thread, global batch %lld:\n",
                 static_cast<long long>(kGlobalBatch));
-    std::printf("  waiting for communication: %.1f%% of the step with overlap (small buckets), "
-                "%.1f%% with one bucket\n",
-                100 * v["wait_share_overlap"], 100 * v["wait_share_one_bucket"]);
+    std::printf(
+        "  waiting for communication: %.1f%% of the step with overlap (small buckets), "
+        "%.1f%% with one bucket\n",
+        100 * v["wait_share_overlap"], 100 * v["wait_share_one_bucket"]);
     const double t2p = v["throughput_2p1t"];
     std::printf("throughput (samples/s):\n");
     std::printf("  1 process  x 1 thread   %8.0f   1.00x\n", t1);

@@ -179,9 +179,9 @@ void Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   }
 }
 
-uint64_t Tensor::register_post_accumulate_grad_hook(
-    std::function<void(const Tensor&)> hook) const {
-  TensorImpl& impl = const_cast<TensorImpl&>(checked(impl_.get(), "register_post_accumulate_grad_hook"));
+uint64_t Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const {
+  TensorImpl& impl =
+      const_cast<TensorImpl&>(checked(impl_.get(), "register_post_accumulate_grad_hook"));
   if (!impl.requires_grad || impl.grad_fn) {
     throw AutogradError(fmt::format(
         "register_post_accumulate_grad_hook: only a leaf that requires grad accumulates a "
@@ -197,7 +197,8 @@ uint64_t Tensor::register_post_accumulate_grad_hook(
 }
 
 bool Tensor::remove_post_accumulate_grad_hook(uint64_t handle) const {
-  TensorImpl& impl = const_cast<TensorImpl&>(checked(impl_.get(), "remove_post_accumulate_grad_hook"));
+  TensorImpl& impl =
+      const_cast<TensorImpl&>(checked(impl_.get(), "remove_post_accumulate_grad_hook"));
   std::lock_guard<std::mutex> lock(impl.mutex);
   auto& hooks = impl.post_accumulate_hooks;
   for (auto it = hooks.begin(); it != hooks.end(); ++it) {

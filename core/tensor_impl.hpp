@@ -34,9 +34,10 @@ struct TensorImpl {
   Tensor grad;                           // accumulated gradient (leaves, retained non-leaves)
   std::weak_ptr<Node> grad_accumulator;  // a leaf's AccumulateGrad node, made on demand
   std::vector<TensorHook> hooks;         // a leaf's gradient hooks (a non-leaf's are on grad_fn)
+  std::mutex mutex;                      // guards grad and grad_accumulator
+
   // A leaf's post-accumulate hooks with their handles (for removal); guarded by mutex.
   std::vector<std::pair<uint64_t, PostAccumulateGradHook>> post_accumulate_hooks;
-  std::mutex mutex;                      // guards grad and grad_accumulator
 
   TensorImpl(std::shared_ptr<Storage> s, Shape sh, DType dt)
       : storage(std::move(s)), shape(std::move(sh)), dtype(dt) {}

@@ -17,8 +17,8 @@ DistributedSampler::DistributedSampler(int64_t dataset_size, int64_t num_replica
         fmt::format("DistributedSampler: num_replicas must be >= 1, got {}", num_replicas));
   }
   if (rank < 0 || rank >= num_replicas) {
-    throw ValueError(fmt::format("DistributedSampler: rank {} is outside [0, {}) ", rank,
-                                 num_replicas));
+    throw ValueError(
+        fmt::format("DistributedSampler: rank {} is outside [0, {}) ", rank, num_replicas));
   }
   if (dataset_size < 0) {
     throw ValueError(
@@ -35,7 +35,8 @@ DistributedSampler::DistributedSampler(int64_t dataset_size, int64_t num_replica
 
 void DistributedSampler::set_epoch(int64_t epoch) {
   if (epoch < 0) {
-    throw ValueError(fmt::format("DistributedSampler::set_epoch: epoch must be >= 0, got {}", epoch));
+    throw ValueError(
+        fmt::format("DistributedSampler::set_epoch: epoch must be >= 0, got {}", epoch));
   }
   epoch_ = epoch;
 }

@@ -115,8 +115,7 @@ std::string backend_description() {
 void backend_all_reduce(void* data, int64_t count, DType dtype, ReduceOp op) {
   const MPI_Op mop = op == ReduceOp::Sum ? MPI_SUM : MPI_MAX;
   in_chunks(data, count, dtype, [&](void* p, int n) {
-    check(MPI_Allreduce(MPI_IN_PLACE, p, n, mpi_type(dtype), mop, MPI_COMM_WORLD),
-          "MPI_Allreduce");
+    check(MPI_Allreduce(MPI_IN_PLACE, p, n, mpi_type(dtype), mop, MPI_COMM_WORLD), "MPI_Allreduce");
   });
 }
 
@@ -128,12 +127,12 @@ void backend_broadcast(void* data, int64_t count, DType dtype, int root) {
 
 void backend_all_gather(const void* send, void* recv, int64_t count, DType dtype) {
   if (count > INT_MAX) {
-    throw ValueError(fmt::format(
-        "all_gather: {} elements per rank is more than one MPI call can carry ({})", count,
-        INT_MAX));
+    throw ValueError(
+        fmt::format("all_gather: {} elements per rank is more than one MPI call can carry ({})",
+                    count, INT_MAX));
   }
-  check(MPI_Allgather(send, static_cast<int>(count), mpi_type(dtype), recv,
-                      static_cast<int>(count), mpi_type(dtype), MPI_COMM_WORLD),
+  check(MPI_Allgather(send, static_cast<int>(count), mpi_type(dtype), recv, static_cast<int>(count),
+                      mpi_type(dtype), MPI_COMM_WORLD),
         "MPI_Allgather");
 }
 

@@ -50,7 +50,10 @@ std::string describe(const Packed& p) {
   switch (kind) {
     case CallKind::AllReduce:
       return fmt::format("all_reduce(\"{}\") of a {} tensor {}",
-                         p[1] == 0 ? "sum" : p[1] == 1 ? "mean" : "max", dtype, shape);
+                         p[1] == 0   ? "sum"
+                         : p[1] == 1 ? "mean"
+                                     : "max",
+                         dtype, shape);
     case CallKind::Broadcast:
       return fmt::format("broadcast(root {}) of a {} tensor {}", p[1], dtype, shape);
     case CallKind::AllGather:
@@ -58,9 +61,10 @@ std::string describe(const Packed& p) {
     case CallKind::Barrier:
       return "barrier()";
     case CallKind::GradBucket:
-      return fmt::format("DistributedDataParallel gradient bucket {} ({}, {} elements) of sync "
-                         "step {}",
-                         p[1], dtype, p[3], p[6]);
+      return fmt::format(
+          "DistributedDataParallel gradient bucket {} ({}, {} elements) of sync "
+          "step {}",
+          p[1], dtype, p[3], p[6]);
   }
   return fmt::format("an unknown collective (code {})", p[0]);
 }

@@ -52,8 +52,8 @@ void all_reduce(const Tensor& t, const std::string& op_name) {
     bump_version(t);
     return;
   }
-  const detail::CallSignature call{detail::CallKind::AllReduce, static_cast<int64_t>(op),
-                                   t.dtype(), t.shape(), 0};
+  const detail::CallSignature call{detail::CallKind::AllReduce, static_cast<int64_t>(op), t.dtype(),
+                                   t.shape(), 0};
   void* data = data_of(t);
   const int64_t n = t.numel();
   const DType dtype = t.dtype();

@@ -50,8 +50,7 @@ std::vector<std::vector<size_t>> assign_buckets(const std::vector<Tensor>& param
   return closed;
 }
 
-Reducer::Reducer(std::vector<Tensor> params, std::vector<std::string> names,
-                 ReducerOptions options)
+Reducer::Reducer(std::vector<Tensor> params, std::vector<std::string> names, ReducerOptions options)
     : params_(std::move(params)),
       names_(std::move(names)),
       options_(options),
@@ -62,8 +61,8 @@ Reducer::Reducer(std::vector<Tensor> params, std::vector<std::string> names,
   ready_.assign(n, 0);
   unused_.assign(n, 0);
   contributed_.assign(n, 0);
-  for (auto& members : assign_buckets(params_, options_.bucket_bytes,
-                                      options_.first_bucket_bytes)) {
+  for (auto& members :
+       assign_buckets(params_, options_.bucket_bytes, options_.first_bucket_bytes)) {
     Bucket b;
     b.dtype = params_[members.front()].dtype();
     int64_t size = 0;
@@ -78,8 +77,8 @@ Reducer::Reducer(std::vector<Tensor> params, std::vector<std::string> names,
     buckets_.push_back(std::move(b));
   }
   for (size_t i = 0; i < n; ++i) {
-    hook_handles_.push_back(
-        params_[i].register_post_accumulate_grad_hook([this, i](const Tensor&) { on_gradient(i); }));
+    hook_handles_.push_back(params_[i].register_post_accumulate_grad_hook(
+        [this, i](const Tensor&) { on_gradient(i); }));
   }
 }
 
@@ -118,7 +117,8 @@ void Reducer::prepare(const std::unordered_set<const TensorImpl*>* reached) {
         "reduction is unfinished (that backward failed); every rank must end");
   }
   armed_ = true;
-  for (size_t i = 0; i < params_.size(); ++i) unused_[i] = reached && !reached->count(params_[i].impl());
+  for (size_t i = 0; i < params_.size(); ++i)
+    unused_[i] = reached && !reached->count(params_[i].impl());
 }
 
 void Reducer::on_gradient(size_t index) {
@@ -186,8 +186,8 @@ void Reducer::launch_ready_buckets_locked() {
     Bucket& b = buckets_[next_bucket_];
     ++next_bucket_;
     if (size == 1) continue;  // the mean over one rank is the gradient itself
-    const CallSignature call{CallKind::GradBucket, static_cast<int64_t>(next_bucket_ - 1),
-                             b.dtype, b.buffer.shape(), sync_step_};
+    const CallSignature call{CallKind::GradBucket, static_cast<int64_t>(next_bucket_ - 1), b.dtype,
+                             b.buffer.shape(), sync_step_};
     b.ticket = submit([buffer = b.buffer, call, size] {
       check_same_call("DistributedDataParallel", call);
       const int64_t n = buffer.numel();
@@ -236,14 +236,13 @@ void Reducer::finish_step() {
     Tensor flags = empty_tensor({static_cast<int64_t>(used.size())}, DType::Int64);
     std::copy(used.begin(), used.end(), raw_data<int64_t>(flags));
     run([&] {
-      check_same_call("DistributedDataParallel", CallSignature{CallKind::AllReduce, 0,
-                                                               DType::Int64, flags.shape(), 0});
+      check_same_call("DistributedDataParallel",
+                      CallSignature{CallKind::AllReduce, 0, DType::Int64, flags.shape(), 0});
       backend_all_reduce(raw_data<int64_t>(flags), flags.numel(), DType::Int64, ReduceOp::Max);
     });
     std::copy_n(raw_data<int64_t>(flags), used.size(), used.begin());
   }
-  last_wait_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  last_wait_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (size_t i = 0; i < params_.size(); ++i) {
     if (!used[i]) continue;
     const Bucket& b = buckets_[bucket_of_[i]];

@@ -49,7 +49,7 @@ class Reducer {
     Tensor buffer;                // flat, the bucket's gradients side by side
     std::vector<size_t> members;  // parameter indices
     std::vector<int64_t> offsets;
-    int pending = 0;              // gradients still to come this step
+    int pending = 0;  // gradients still to come this step
     Ticket ticket;
   };
 
@@ -69,13 +69,13 @@ class Reducer {
   std::vector<size_t> bucket_of_, position_of_;  // per parameter
 
   std::mutex mutex_;
-  bool armed_ = false;         // prepare() ran: the next backward synchronises
-  bool started_ = false;       // a gradient of this step arrived; the end callback is queued
-  std::string broken_;         // why this reducer can no longer be used ("" while it can)
-  std::vector<char> ready_;    // per parameter, this step
-  std::vector<char> unused_;   // per parameter: not reached by forward (find_unused_parameters)
+  bool armed_ = false;        // prepare() ran: the next backward synchronises
+  bool started_ = false;      // a gradient of this step arrived; the end callback is queued
+  std::string broken_;        // why this reducer can no longer be used ("" while it can)
+  std::vector<char> ready_;   // per parameter, this step
+  std::vector<char> unused_;  // per parameter: not reached by forward (find_unused_parameters)
   std::vector<int64_t> contributed_;  // per parameter: had a gradient when ready
-  size_t next_bucket_ = 0;     // the next bucket to launch
+  size_t next_bucket_ = 0;            // the next bucket to launch
   int64_t sync_step_ = 0;
   double last_wait_seconds_ = 0;
 };

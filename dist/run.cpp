@@ -18,8 +18,7 @@ int run(int& argc, char**& argv, const std::function<int()>& body) {
   } catch (...) {
     abort(1, "an exception of a type not derived from std::exception");
   }
-  if (status != 0 && is_distributed())
-    abort(status, fmt::format("exiting with status {}", status));
+  if (status != 0 && is_distributed()) abort(status, fmt::format("exiting with status {}", status));
   return status;
 }
 

@@ -91,7 +91,8 @@ void start(int* argc, char*** argv) {
         launch.rank, launch.size));
   }
   if (launch.launched && detail::backend_available()) {
-    w.comm = std::make_unique<detail::CommThread>([argc, argv] { detail::backend_start(argc, argv); });
+    w.comm =
+        std::make_unique<detail::CommThread>([argc, argv] { detail::backend_start(argc, argv); });
     detail::run([&w] {
       w.rank = detail::backend_rank();
       w.size = detail::backend_size();
@@ -155,10 +156,10 @@ void check_initialized(const char* fn) {
   if (world().initialized) return;
   const detail::LaunchInfo launch = detail::launch_info();
   if (launch.launched && launch.size != 1) {
-    throw ValueError(fmt::format(
-        "dist::{}: this process was started by an MPI launcher (rank {} of {}) but "
-        "dist::init(argc, argv) has not been called; call it first in main()",
-        fn, launch.rank, launch.size));
+    throw ValueError(
+        fmt::format("dist::{}: this process was started by an MPI launcher (rank {} of {}) but "
+                    "dist::init(argc, argv) has not been called; call it first in main()",
+                    fn, launch.rank, launch.size));
   }
 }
 }  // namespace

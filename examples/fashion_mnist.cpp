@@ -130,7 +130,8 @@ int main(int argc, char** argv) {
     if (s.evaluate.empty() || s.synthetic) fs::create_directories(s.out_dir);
     if (s.synthetic) {
       s.data_dir = (fs::path(s.out_dir) / "synthetic-data").string();
-      if (rank == 0) ex::write_synthetic_mnist(s.data_dir, s.limit > 0 ? s.limit : 2000, 500, s.seed);
+      if (rank == 0)
+        ex::write_synthetic_mnist(s.data_dir, s.limit > 0 ? s.limit : 2000, 500, s.seed);
       xg::dist::barrier();  // written once, then read by every rank
     }
     auto t0 = std::chrono::steady_clock::now();
@@ -172,17 +173,15 @@ int main(int argc, char** argv) {
     // This rank's shard of each epoch; with one process, the same order as shuffle(true).seed().
     auto shard = std::make_shared<data::DistributedSampler>(
         train.size(), world, rank, data::DistributedSamplerOptions().seed(s.seed));
-    data::DataLoader loader(train, data::DataLoaderOptions()
-                                       .batch_size(s.batch_size / world)
-                                       .sampler(shard)
-                                       .prefetch(true));
+    data::DataLoader loader(
+        train,
+        data::DataLoaderOptions().batch_size(s.batch_size / world).sampler(shard).prefetch(true));
 
     auto train_epoch = [&](int epoch) {
-      ex::ProgressBar bar(
-          static_cast<int64_t>(loader.size()),
-          ex::ProgressBarOptions()
-              .label(fmt::format("epoch {}/{}", epoch, s.epochs))
-              .stream(rank == 0 ? &std::cerr : &silent));
+      ex::ProgressBar bar(static_cast<int64_t>(loader.size()),
+                          ex::ProgressBarOptions()
+                              .label(fmt::format("epoch {}/{}", epoch, s.epochs))
+                              .stream(rank == 0 ? &std::cerr : &silent));
       const double lr = optimizer.param_groups()[0].options().get_lr();
       for (auto& [x, y] : loader) {
         optimizer.zero_grad();

@@ -101,8 +101,9 @@ TEST(BackwardCallback, RunsAfterEveryNodeBeforeBackwardReturns) {
 TEST(BackwardCallback, RefusedOutsideBackward) {
   EXPECT_THROW(xg::queue_backward_callback([] {}), xg::AutogradError);
   auto w = xg::tensor({1.0}, xg::kFloat64).requires_grad_();
-  w.register_post_accumulate_grad_hook(
-      [](const xg::Tensor&) { EXPECT_THROW(xg::queue_backward_callback(nullptr), xg::ValueError); });
+  w.register_post_accumulate_grad_hook([](const xg::Tensor&) {
+    EXPECT_THROW(xg::queue_backward_callback(nullptr), xg::ValueError);
+  });
   (w * 2.0).sum().backward();
   // After the pass the thread is no longer inside one.
   EXPECT_THROW(xg::queue_backward_callback([] {}), xg::AutogradError);

@@ -15,7 +15,8 @@ namespace {
 std::vector<std::vector<int64_t>> shards(int64_t n, int64_t ranks, int64_t epoch,
                                          data::DistributedSamplerOptions o = {}) {
   std::vector<std::vector<int64_t>> out;
-  for (int64_t r = 0; r < ranks; ++r) out.push_back(data::DistributedSampler(n, ranks, r, o).indices(epoch));
+  for (int64_t r = 0; r < ranks; ++r)
+    out.push_back(data::DistributedSampler(n, ranks, r, o).indices(epoch));
   return out;
 }
 
@@ -119,7 +120,8 @@ TEST(DataLoaderWithSampler, RanksTogetherMakeTheSingleProcessBatches) {
   const int64_t n = 24, ranks = 3, b = 2;
   auto x = xg::arange(0, n, 1, xg::kFloat64).reshape({n, 1});
   data::TensorDataset ds(x, x);
-  data::DataLoader single(ds, data::DataLoaderOptions().batch_size(ranks * b).shuffle(true).seed(9));
+  data::DataLoader single(ds,
+                          data::DataLoaderOptions().batch_size(ranks * b).shuffle(true).seed(9));
   std::vector<std::vector<double>> expected;
   for (auto& [xb, yb] : single) {
     auto v = xb.to_vector();

@@ -37,13 +37,15 @@ TEST(DDPSingleProcess, GradientsEqualTheBareModelBitwise) {
   dist::init();
   auto bare = make_mlp(xg::kFloat64);
   auto wrapped = make_mlp(xg::kFloat64);
-  dist::DistributedDataParallel ddp(wrapped, dist::DDPOptions().bucket_cap_mb(1e-4).first_bucket_mb(1e-4));
+  dist::DistributedDataParallel ddp(wrapped,
+                                    dist::DDPOptions().bucket_cap_mb(1e-4).first_bucket_mb(1e-4));
   xg::manual_seed(3);
   auto x = xg::randn({5, 6}, xg::kFloat64);
   xg::mse_loss(bare(x), xg::zeros({5, 3}, xg::kFloat64)).backward();
   xg::mse_loss(ddp(x), xg::zeros({5, 3}, xg::kFloat64)).backward();
   auto pb = bare.parameters(), pw = wrapped.parameters();
-  for (size_t i = 0; i < pb.size(); ++i) EXPECT_EQ(pb[i].grad().to_vector(), pw[i].grad().to_vector());
+  for (size_t i = 0; i < pb.size(); ++i)
+    EXPECT_EQ(pb[i].grad().to_vector(), pw[i].grad().to_vector());
   EXPECT_EQ(ddp.sync_steps(), 1);
 }
 
@@ -73,7 +75,9 @@ TEST(DDPSingleProcess, MixedDtypesGoToSeparateBuckets) {
       a = register_parameter("a", xg::ones({3}));
       b = register_parameter("b", xg::ones({3}, xg::kFloat64));
     }
-    xg::Tensor forward(const xg::Tensor& x) override { return (x * a).sum() + (x.to(xg::kFloat64) * b).sum().to(xg::kFloat32); }
+    xg::Tensor forward(const xg::Tensor& x) override {
+      return (x * a).sum() + (x.to(xg::kFloat64) * b).sum().to(xg::kFloat32);
+    }
   } model;
   dist::DistributedDataParallel ddp(model);
   EXPECT_EQ(ddp.bucket_names().size(), 2u);

@@ -8,8 +8,12 @@ namespace xg = xgrad;
 namespace dist = xgrad::dist;
 
 namespace {
-int R() { return dist::world_size(); }
-int me() { return dist::rank(); }
+int R() {
+  return dist::world_size();
+}
+int me() {
+  return dist::rank();
+}
 }  // namespace
 
 TEST(Collectives, RunsInAJobOfSeveral) {
@@ -59,7 +63,8 @@ TEST(Collectives, AllGatherStacksInRankOrder) {
   auto t = xg::full({2}, 1.0 * me());
   auto all = dist::all_gather(t);
   EXPECT_EQ(all.shape(), (xg::Shape{R(), 2}));
-  for (int r = 0; r < R(); ++r) EXPECT_EQ(all[r].to_vector(), (std::vector<double>{1.0 * r, 1.0 * r}));
+  for (int r = 0; r < R(); ++r)
+    EXPECT_EQ(all[r].to_vector(), (std::vector<double>{1.0 * r, 1.0 * r}));
   dist::barrier();
 }
 

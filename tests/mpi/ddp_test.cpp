@@ -14,8 +14,12 @@ namespace dist = xgrad::dist;
 
 namespace {
 
-int R() { return dist::world_size(); }
-int me() { return dist::rank(); }
+int R() {
+  return dist::world_size();
+}
+int me() {
+  return dist::rank();
+}
 
 constexpr int64_t kIn = 8, kClasses = 4, kPerRank = 4;
 
@@ -31,7 +35,8 @@ struct Steps {
 };
 Steps make_steps(int steps, int64_t global, xg::DType dtype) {
   xg::manual_seed(11);
-  return {xg::randn({steps, global, kIn}, dtype), xg::argmax(xg::randn({steps, global, kClasses}), 2)};
+  return {xg::randn({steps, global, kIn}, dtype),
+          xg::argmax(xg::randn({steps, global, kClasses}), 2)};
 }
 
 std::vector<xg::Tensor> snapshot(const nn::Module& m) {
@@ -210,8 +215,8 @@ TEST(DDP, DifferentModelsAreRefusedOnEveryRank) {
   xg::manual_seed(1);
   nn::MLP wider({4, 8 + me(), 2});
   EXPECT_THROW(dist::DistributedDataParallel{wider}, xg::ShapeError);
-  std::vector<int64_t> sizes = me() == 0 ? std::vector<int64_t>{4, 8, 2}
-                                         : std::vector<int64_t>{4, 8, 8, 2};
+  std::vector<int64_t> sizes =
+      me() == 0 ? std::vector<int64_t>{4, 8, 2} : std::vector<int64_t>{4, 8, 8, 2};
   nn::MLP deeper(sizes);
   EXPECT_THROW(dist::DistributedDataParallel{deeper}, xg::ValueError);
 }
@@ -235,12 +240,13 @@ TEST(DDP, LoaderOverDistributedSamplerEqualsTheShuffledSingleProcessLoader) {
   // process shuffling with the same seed and batch size 2R.
   const int64_t n = 6 * R(), b = 2;
   xg::manual_seed(21);
-  data::TensorDataset ds(xg::randn({n, kIn}, xg::kFloat64), xg::argmax(xg::randn({n, kClasses}), 1));
+  data::TensorDataset ds(xg::randn({n, kIn}, xg::kFloat64),
+                         xg::argmax(xg::randn({n, kClasses}), 1));
   auto model = make_mlp(xg::kFloat64, me());
   dist::DistributedDataParallel ddp(model);
   optim::SGD opt(model.parameters(), optim::SGDOptions(0.05));
-  auto shard = std::make_shared<data::DistributedSampler>(n, R(), me(),
-                                                          data::DistributedSamplerOptions().seed(4));
+  auto shard = std::make_shared<data::DistributedSampler>(
+      n, R(), me(), data::DistributedSamplerOptions().seed(4));
   data::DataLoader loader(ds, data::DataLoaderOptions().batch_size(b).sampler(shard));
   auto reference = make_mlp(xg::kFloat64, 0);
   optim::SGD ref_opt(reference.parameters(), optim::SGDOptions(0.05));

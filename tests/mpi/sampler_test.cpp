@@ -10,11 +10,13 @@ namespace data = xgrad::data;
 namespace dist = xgrad::dist;
 
 namespace {
-std::map<int64_t, int> gathered_counts(int64_t n, data::DistributedSamplerOptions o, int64_t epoch) {
+std::map<int64_t, int> gathered_counts(int64_t n, data::DistributedSamplerOptions o,
+                                       int64_t epoch) {
   data::DistributedSampler s(n, dist::world_size(), dist::rank(), o);
   const auto mine = s.indices(epoch);
   std::vector<double> as_double(mine.begin(), mine.end());
-  auto all = dist::all_gather(xg::tensor(as_double, {static_cast<int64_t>(mine.size())}, xg::kFloat64));
+  auto all =
+      dist::all_gather(xg::tensor(as_double, {static_cast<int64_t>(mine.size())}, xg::kFloat64));
   std::map<int64_t, int> counts;
   for (double v : all.to_vector()) ++counts[static_cast<int64_t>(v)];
   return counts;
