@@ -149,10 +149,9 @@ void Reducer::begin_step_locked() {
     if (!unused_[i]) continue;
     ready_[i] = 1;
     const Bucket& b = buckets_[bucket_of_[i]];
-    const Tensor slot = b.buffer;  // same storage
     const Tensor g = params_[i].grad();
     const size_t bytes = static_cast<size_t>(bytes_of(params_[i]));
-    char* dst = static_cast<char*>(data_of(slot)) +
+    char* dst = static_cast<char*>(data_of(b.buffer)) +
                 b.offsets[position_of_[i]] * static_cast<int64_t>(dtype_size(b.dtype));
     contributed_[i] = g.defined();
     if (g.defined()) {

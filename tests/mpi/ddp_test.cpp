@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <xgrad/xgrad.hpp>
 
 namespace xg = xgrad;
@@ -302,4 +303,17 @@ TEST(DDP, OptimizerStateIsIdenticalAndResumesWithAnotherWorldSize) {
     resumed_opt.step();
   }
   EXPECT_LE(relative_difference(snapshot(resumed), snapshot(model)), 1e-12);
+}
+
+TEST(DDP, ParameterDigest) {
+  // The parameters' bits after 20 steps, printed for mpi_reproducible, which runs this in two
+  // separate jobs and compares: the same world size and seed must give the same bits.
+  const auto params = train_ddp(xg::kFloat32, 20, small_buckets());
+  uint64_t h = 1469598103934665603ull;  // FNV-1a over the float32 bits
+  for (const auto& p : params) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(p.data_ptr<float>());
+    for (int64_t i = 0; i < p.numel() * 4; ++i) h = (h ^ bytes[i]) * 1099511628211ull;
+  }
+  EXPECT_TRUE(same_on_every_rank(params));
+  if (me() == 0) std::printf("parameter digest: %016llx\n", static_cast<unsigned long long>(h));
 }
