@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
         auto loss = xg::cross_entropy(ddp(x), y);
         loss.backward();
         optimizer.step();
-        bar.update(x.size(0), loss.item());
+        bar.update(x.size(0) * world, loss.item());  // samples of the whole job
       }
       bar.finish();
       schedule.step();
