@@ -20,6 +20,7 @@
 #include "core/to_dot.hpp"
 #include "core/xarray.hpp"
 #include "data/data.hpp"
+#include "dist/dist.hpp"
 #include "nn/activation.hpp"
 #include "nn/basic.hpp"
 #include "nn/container.hpp"

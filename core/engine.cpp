@@ -5,6 +5,7 @@
 #include <tbb/task_group.h>
 
 #include <atomic>
+#include <mutex>
 #include <unordered_map>
 
 #include "core/anomaly.hpp"
@@ -41,6 +42,19 @@ constexpr int64_t kSpawnElements = 1 << 14;
 struct Capture {
   Node* node;
   uint32_t output_nr;
+};
+
+class GraphTask;
+/// The pass whose node this thread is running (nested backward calls save and restore it):
+/// where queue_backward_callback puts its callback.
+thread_local GraphTask* t_current_task = nullptr;
+
+struct CurrentTaskScope {
+  explicit CurrentTaskScope(GraphTask* task) : saved(t_current_task) { t_current_task = task; }
+  ~CurrentTaskScope() { t_current_task = saved; }
+  CurrentTaskScope(const CurrentTaskScope&) = delete;
+  CurrentTaskScope& operator=(const CurrentTaskScope&) = delete;
+  GraphTask* saved;
 };
 
 /// One backward pass over one graph: the dependency count and slot layout, then the run.
@@ -88,7 +102,28 @@ class GraphTask {
       tasks.wait();  // rethrows the first error of any task
       XGRAD_TSAN_ACQUIRE(&detail::tsan_handoff);
     }
+    run_callbacks();
     return std::move(captured_);
+  }
+
+  void queue_callback(std::function<void()> callback) {
+    std::lock_guard<std::mutex> lock(callbacks_mutex_);
+    callbacks_.push_back(std::move(callback));
+  }
+
+  // Every node has run and no other thread works on this pass any more; a callback may queue
+  // further ones, which run after it.
+  void run_callbacks() {
+    CurrentTaskScope scope(this);
+    for (size_t i = 0;; ++i) {
+      std::function<void()> callback;
+      {
+        std::lock_guard<std::mutex> lock(callbacks_mutex_);
+        if (i >= callbacks_.size()) break;
+        callback = std::move(callbacks_[i]);
+      }
+      callback();
+    }
   }
 
   // Depth-first from the root, iteratively (a 100,000-node chain must not recurse). Records
@@ -236,6 +271,7 @@ class GraphTask {
   }
 
   void run_node(int32_t u, std::vector<int32_t>& ready) {
+    CurrentTaskScope scope(this);
     Node* node = nodes_[u];
     // Sum the incoming gradients per output, in slot order.
     TensorList grads(node->num_outputs());
@@ -327,6 +363,8 @@ class GraphTask {
   TensorList slots_;
   std::vector<std::atomic<int32_t>> deps_;  // per node: slots not yet filled
   TensorList captured_;
+  std::mutex callbacks_mutex_;
+  std::vector<std::function<void()>> callbacks_;
 };
 
 /// The root node: checks the outputs and their gradients (ones for one-element outputs).
@@ -403,6 +441,16 @@ TensorList grad(const TensorList& outputs, const TensorList& inputs, const Tenso
     }
   }
   return task.run();
+}
+
+void queue_backward_callback(std::function<void()> callback) {
+  if (!t_current_task) {
+    throw AutogradError(
+        "queue_backward_callback: no backward pass is running on this thread; call it from a "
+        "hook or a node's backward while backward() or grad() runs");
+  }
+  if (!callback) throw ValueError("queue_backward_callback: the callback is empty");
+  t_current_task->queue_callback(std::move(callback));
 }
 
 void Tensor::backward(const Tensor& grad_output, bool retain_graph, bool create_graph) const {

@@ -6,6 +6,7 @@
 // filled; it then sums them in slot order (fixed by the graph, never by timing), runs its
 // backward and fills the slots of the nodes it feeds. The order of summation is what makes
 // gradients bitwise reproducible whatever runs first.
+#include <functional>
 #include <optional>
 
 #include "tensor.hpp"
@@ -25,5 +26,14 @@ void backward(const TensorList& outputs, const TensorList& grad_outputs = {},
 TensorList grad(const TensorList& outputs, const TensorList& inputs,
                 const TensorList& grad_outputs = {}, std::optional<bool> retain_graph = {},
                 bool create_graph = false, bool allow_unused = false);
+
+/// Queues `callback` to run when the backward pass running now has run every node: before
+/// backward() (or grad()) returns, on the thread that called it, in the order queued; skipped
+/// when the pass fails. For hooks that start work during backward which must be finished
+/// before it returns (data-parallel training waits for its gradient all-reduces here).
+/// AutogradError when called outside a running backward (from a hook or a node's apply).
+///   w.register_post_accumulate_grad_hook([](const Tensor&) {
+///     xgrad::queue_backward_callback([] { /* every gradient is in */ }); });
+void queue_backward_callback(std::function<void()> callback);
 
 }  // namespace xgrad

@@ -81,6 +81,15 @@ Tensor AccumulateGrad::run_pre_hooks(uint32_t, Tensor grad) const {
 
 TensorList AccumulateGrad::apply(TensorList&& grad_outputs) {
   accumulate_into_grad(*leaf_, grad_outputs[0]);
+  // Copied under the lock, run outside it: a hook reads (or replaces) the grad itself.
+  std::vector<PostAccumulateGradHook> hooks;
+  {
+    std::lock_guard<std::mutex> lock(leaf_->mutex);
+    if (leaf_->post_accumulate_hooks.empty()) return {};
+    for (const auto& entry : leaf_->post_accumulate_hooks) hooks.push_back(entry.second);
+  }
+  const Tensor leaf(leaf_);
+  for (const auto& hook : hooks) hook(leaf);
   return {};
 }
 

@@ -179,6 +179,37 @@ void Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   }
 }
 
+uint64_t Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const {
+  TensorImpl& impl =
+      const_cast<TensorImpl&>(checked(impl_.get(), "register_post_accumulate_grad_hook"));
+  if (!impl.requires_grad || impl.grad_fn) {
+    throw AutogradError(fmt::format(
+        "register_post_accumulate_grad_hook: only a leaf that requires grad accumulates a "
+        "gradient, but this tensor (shape {}) {}",
+        shape_str(impl.shape), impl.grad_fn ? "was computed by an op" : "does not require grad"));
+  }
+  if (!hook) throw ValueError("register_post_accumulate_grad_hook: the hook is empty");
+  static std::atomic<uint64_t> next_handle{1};
+  const uint64_t handle = next_handle.fetch_add(1);
+  std::lock_guard<std::mutex> lock(impl.mutex);
+  impl.post_accumulate_hooks.emplace_back(handle, std::move(hook));
+  return handle;
+}
+
+bool Tensor::remove_post_accumulate_grad_hook(uint64_t handle) const {
+  TensorImpl& impl =
+      const_cast<TensorImpl&>(checked(impl_.get(), "remove_post_accumulate_grad_hook"));
+  std::lock_guard<std::mutex> lock(impl.mutex);
+  auto& hooks = impl.post_accumulate_hooks;
+  for (auto it = hooks.begin(); it != hooks.end(); ++it) {
+    if (it->first == handle) {
+      hooks.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
 Tensor Tensor::detach() const {
   return make_view(*this, shape());
 }

@@ -70,6 +70,14 @@ class Tensor {
   /// defined Tensor replaces the gradient.
   ///   w.register_hook([](const Tensor& g) { return g * 0.5; });
   void register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  /// Runs `hook(leaf)` each time backward has accumulated a gradient into this leaf's grad()
+  /// (once per backward, after all of it is summed): the "gradient ready" signal data-parallel
+  /// training starts communicating on. May run on an engine worker thread. Returns a handle for
+  /// remove_post_accumulate_grad_hook. AutogradError unless a leaf that requires grad.
+  ///   auto h = w.register_post_accumulate_grad_hook([](const Tensor& p) { use(p.grad()); });
+  uint64_t register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const;
+  /// Removes a hook registered above; false when `handle` is not (or no longer) registered.
+  bool remove_post_accumulate_grad_hook(uint64_t handle) const;
   /// A tensor sharing this one's data, cut from the graph.
   Tensor detach() const;
   /// Reverse-mode differentiation from this tensor into every leaf that requires grad.

@@ -18,6 +18,8 @@ struct Storage;
 /// A hook run on the gradient of a tensor during backward; it may return a replacement
 /// (a defined Tensor) or an undefined Tensor to keep the gradient as it is.
 using TensorHook = std::function<Tensor(const Tensor&)>;
+/// A hook run on a leaf after backward has accumulated into its .grad (it receives the leaf).
+using PostAccumulateGradHook = std::function<void(const Tensor&)>;
 
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
@@ -33,6 +35,9 @@ struct TensorImpl {
   std::weak_ptr<Node> grad_accumulator;  // a leaf's AccumulateGrad node, made on demand
   std::vector<TensorHook> hooks;         // a leaf's gradient hooks (a non-leaf's are on grad_fn)
   std::mutex mutex;                      // guards grad and grad_accumulator
+
+  // A leaf's post-accumulate hooks with their handles (for removal); guarded by mutex.
+  std::vector<std::pair<uint64_t, PostAccumulateGradHook>> post_accumulate_hooks;
 
   TensorImpl(std::shared_ptr<Storage> s, Shape sh, DType dt)
       : storage(std::move(s)), shape(std::move(sh)), dtype(dt) {}

@@ -7,3 +7,5 @@
 #include "idx.hpp"
 #include "mnist.hpp"
 #include "normalize.hpp"
+#include "permutation.hpp"
+#include "sampler.hpp"

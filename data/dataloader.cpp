@@ -9,21 +9,11 @@
 
 #include "../core/error.hpp"
 #include "../core/grad_mode.hpp"
+#include "permutation.hpp"
 #include "prefetcher.hpp"
 
 namespace xgrad::data {
 namespace {
-
-// A uniform integer in [0, n) by rejection, so that the permutations are the same with every
-// standard library (std::uniform_int_distribution and std::shuffle are implementation-defined).
-uint64_t uniform_below(std::mt19937_64& engine, uint64_t n) {
-  const uint64_t limit =
-      std::numeric_limits<uint64_t>::max() - std::numeric_limits<uint64_t>::max() % n;
-  uint64_t r;
-  do r = engine();
-  while (r >= limit);
-  return r % n;
-}
 
 // The indices of batch `batch` (batch_size b) in an epoch's order.
 std::vector<int64_t> batch_slice(const std::vector<int64_t>& order, int64_t batch, int64_t b) {
@@ -41,6 +31,11 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
     throw ValueError(
         fmt::format("DataLoader: batch_size must be > 0, got {}", options_.batch_size_));
   }
+  if (options_.sampler_ && options_.shuffle_) {
+    throw ValueError(
+        "DataLoader: shuffle(true) together with a sampler; the sampler decides the order "
+        "(DistributedSampler shuffles itself), so leave shuffle off");
+  }
 }
 
 DataLoader::~DataLoader() = default;
@@ -52,7 +47,8 @@ int64_t DataLoader::num_examples() const {
 }
 
 int64_t DataLoader::size() const {
-  const int64_t n = dataset_->size(), b = options_.batch_size_;
+  const int64_t n = options_.sampler_ ? options_.sampler_->size() : dataset_->size();
+  const int64_t b = options_.batch_size_;
   return options_.drop_last_ ? n / b : (n + b - 1) / b;
 }
 
@@ -62,16 +58,25 @@ void DataLoader::set_epoch(int64_t e) {
 }
 
 std::vector<int64_t> DataLoader::permutation(int64_t e) const {
-  std::vector<int64_t> order(static_cast<size_t>(dataset_->size()));
-  std::iota(order.begin(), order.end(), int64_t{0});
-  if (!options_.shuffle_) return order;
-  const uint64_t s = options_.seed_, ue = static_cast<uint64_t>(e);
-  std::seed_seq seq{uint32_t(s), uint32_t(s >> 32), uint32_t(ue), uint32_t(ue >> 32)};
-  std::mt19937_64 engine(seq);
-  for (size_t i = order.size(); i > 1; --i) {  // Fisher-Yates
-    std::swap(order[i - 1], order[uniform_below(engine, i)]);
+  if (options_.sampler_) {
+    std::vector<int64_t> order = options_.sampler_->indices(e);
+    const int64_t n = dataset_->size();
+    for (int64_t i : order) {
+      if (i < 0 || i >= n) {
+        throw IndexError(fmt::format(
+            "DataLoader: the sampler gave index {} for a dataset of {} examples (was it made "
+            "for another dataset?)",
+            i, n));
+      }
+    }
+    return order;
   }
-  return order;
+  if (!options_.shuffle_) {
+    std::vector<int64_t> order(static_cast<size_t>(dataset_->size()));
+    std::iota(order.begin(), order.end(), int64_t{0});
+    return order;
+  }
+  return seeded_permutation(dataset_->size(), options_.seed_, e);
 }
 
 std::vector<int64_t> DataLoader::batch_indices(int64_t batch) const {

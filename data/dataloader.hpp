@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dataset.hpp"
+#include "sampler.hpp"
 
 namespace xgrad::data {
 
@@ -46,12 +47,20 @@ struct DataLoaderOptions {
     prefetch_ = on;
     return *this;
   }
+  /// Draws the examples of each epoch from `s` (e.g. this rank's DistributedSampler shard)
+  /// instead of the whole dataset; the loader's epoch is passed to it. Not with shuffle(true).
+  ///   DataLoaderOptions().batch_size(64).sampler(std::make_shared<DistributedSampler>(...))
+  DataLoaderOptions& sampler(std::shared_ptr<const Sampler> s) {
+    sampler_ = std::move(s);
+    return *this;
+  }
 
   int64_t batch_size_ = 32;
   bool shuffle_ = false;
   uint64_t seed_ = 0;
   bool drop_last_ = false;
   bool prefetch_ = false;
+  std::shared_ptr<const Sampler> sampler_;
 };
 
 class Prefetcher;
@@ -98,7 +107,8 @@ class DataLoader {
   iterator begin();
   iterator end();
 
-  /// Number of batches per epoch.  Example: ProgressBar bar(loader.size());
+  /// Number of batches per epoch (of the sampler's examples when there is one).
+  ///   Example: ProgressBar bar(loader.size());
   int64_t size() const;
   /// The dataset's size.
   int64_t num_examples() const;
@@ -109,7 +119,8 @@ class DataLoader {
   const DataLoaderOptions& options() const { return options_; }
   const Dataset& dataset() const { return *dataset_; }
 
-  /// The order of the examples in epoch `e` (the identity when not shuffling).
+  /// The examples of epoch `e` in order: the sampler's, a seeded permutation when shuffling,
+  /// else the identity. IndexError when the sampler names an example the dataset lacks.
   std::vector<int64_t> permutation(int64_t e) const;
 
  private:

@@ -8,6 +8,7 @@
 //   ./build/examples/fashion_mnist --epochs 20 --hidden 512,256 --dropout 0.2
 //   ./build/examples/fashion_mnist --evaluate results/fashion_mnist/fashion_mnist.safetensors
 //   ./build/examples/fashion_mnist --synthetic --epochs 1 --limit 2000   # no dataset needed
+//   mpirun -np 2 ./build/examples/fashion_mnist   # data-parallel: each rank half of every batch
 //
 // Data: Debian's dataset-fashion-mnist package (/usr/share/datasets/fashion-mnist), or any
 // directory with the four IDX files (--data).
@@ -106,6 +107,7 @@ void print_report(const Evaluation& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  xg::dist::init(argc, argv);  // under mpirun: join the job; else a world of one
   Settings s;
   CLI::App app{"Train an MLP on Fashion-MNIST"};
   app.add_option("--data", s.data_dir, "directory with the Fashion-MNIST IDX files");
@@ -132,12 +134,24 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
+    // Distributed (docs/distributed.md): the global batch is split across the ranks, which
+    // keep identical models; rank 0 alone prints, writes files and shows progress.
+    const int rank = xg::dist::rank(), world = xg::dist::world_size();
+    std::ostream silent(nullptr);
+    if (rank != 0) std::cout.rdbuf(nullptr);
+    if (s.batch_size % world != 0) {
+      throw xg::ValueError(fmt::format("--batch-size {} does not split evenly over {} processes",
+                                       s.batch_size, world));
+    }
+    if (world > 1) std::cout << "distributed: " << xg::dist::describe() << "\n";
     if (s.threads > 0) xg::set_num_threads(s.threads);
     xg::manual_seed(s.seed);
     if (s.evaluate.empty() || s.synthetic) fs::create_directories(s.out_dir);
     if (s.synthetic) {
       s.data_dir = (fs::path(s.out_dir) / "synthetic-data").string();
-      ex::write_synthetic_mnist(s.data_dir, s.limit > 0 ? s.limit : 2000, 500, s.seed);
+      if (rank == 0)
+        ex::write_synthetic_mnist(s.data_dir, s.limit > 0 ? s.limit : 2000, 500, s.seed);
+      xg::dist::barrier();  // written once, then read by every rank
     }
     auto t0 = std::chrono::steady_clock::now();
     data::TensorDataset train = data::load_mnist(s.data_dir, /*train=*/true);
@@ -168,32 +182,37 @@ int main(int argc, char** argv) {
     }
 
     nn::MLP model = make_model(s);
+    xg::dist::DistributedDataParallel ddp(model);  // every rank starts from rank 0's weights
+    if (world > 1) xg::manual_seed(s.seed + static_cast<uint64_t>(rank));  // own dropout masks
     std::cout << model << "\n";
     optim::AdamW optimizer(model.parameters(),
                            optim::AdamWOptions(s.lr).weight_decay(s.weight_decay));
     optim::CosineAnnealingLR schedule(optimizer,
                                       optim::CosineAnnealingLROptions(s.epochs).eta_min(s.lr / 50));
-    data::DataLoader loader(train, data::DataLoaderOptions()
-                                       .batch_size(s.batch_size)
-                                       .shuffle(true)
-                                       .seed(s.seed)
-                                       .prefetch(true));
+    // This rank's shard of each epoch; with one process, the same order as shuffle(true).seed().
+    auto shard = std::make_shared<data::DistributedSampler>(
+        train.size(), world, rank, data::DistributedSamplerOptions().seed(s.seed));
+    data::DataLoader loader(
+        train,
+        data::DataLoaderOptions().batch_size(s.batch_size / world).sampler(shard).prefetch(true));
 
     auto train_epoch = [&](int epoch) {
-      ex::ProgressBar bar(
-          static_cast<int64_t>(loader.size()),
-          ex::ProgressBarOptions().label(fmt::format("epoch {}/{}", epoch, s.epochs)));
+      ex::ProgressBar bar(static_cast<int64_t>(loader.size()),
+                          ex::ProgressBarOptions()
+                              .label(fmt::format("epoch {}/{}", epoch, s.epochs))
+                              .stream(rank == 0 ? &std::cerr : &silent));
       const double lr = optimizer.param_groups()[0].options().get_lr();
       for (auto& [x, y] : loader) {
         optimizer.zero_grad();
-        auto loss = xg::cross_entropy(model(x), y);
+        auto loss = xg::cross_entropy(ddp(x), y);
         loss.backward();
         optimizer.step();
-        bar.update(x.size(0), loss.item());
+        bar.update(x.size(0) * world, loss.item());  // samples of the whole job
       }
       bar.finish();
       schedule.step();
-      return ex::TrainResult{bar.running_loss(), static_cast<int64_t>(train.size()), lr};
+      const double loss = xg::dist::all_reduce(bar.running_loss(), "mean");
+      return ex::TrainResult{loss, static_cast<int64_t>(train.size()), lr};
     };
     auto eval_epoch = [&](int) {
       auto e = evaluate(model, test);
@@ -201,6 +220,7 @@ int main(int argc, char** argv) {
     };
     ex::Checkpoint keep_best(
         [&](const ex::EpochRecord& r) {
+          if (rank != 0) return;
           nn::save(model, checkpoint,
                    {{"epoch", std::to_string(r.epoch)},
                     {"test_accuracy", fmt::format("{:.6f}", r.test_accuracy)},
@@ -212,9 +232,12 @@ int main(int argc, char** argv) {
         ex::fit(ex::FitOptions().epochs(s.epochs), train_epoch, eval_epoch, {&keep_best});
     const std::string csv = (fs::path(s.out_dir) / "history.csv").string();
     const std::string svg = (fs::path(s.out_dir) / "history.svg").string();
-    history.write_csv(csv);
-    history.write_svg(
-        svg, fmt::format("Fashion-MNIST, MLP 784-{}-10, AdamW + cosine", fmt::join(s.hidden, "-")));
+    if (rank == 0) {
+      history.write_csv(csv);
+      history.write_svg(svg, fmt::format("Fashion-MNIST, MLP 784-{}-10, AdamW + cosine",
+                                         fmt::join(s.hidden, "-")));
+    }
+    xg::dist::barrier();  // rank 0's checkpoint is complete before every rank reads it
 
     // The best epoch's model, loaded into a fresh MLP: it must reproduce the accuracy fit()
     // recorded for that epoch exactly.
@@ -244,6 +267,7 @@ int main(int argc, char** argv) {
       std::cerr << "The Fashion-MNIST files are not in " << s.data_dir
                 << ". Install Debian's dataset-fashion-mnist (scripts/install-deps.sh does), pass "
                    "--data DIR, or try --synthetic.\n";
+    if (xg::dist::is_distributed()) xg::dist::abort(1, e.what());  // never leave ranks waiting
     return 1;
   }
 }

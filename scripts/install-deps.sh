@@ -8,7 +8,7 @@ packages=(
   libxtensor-dev libxtensor-blas-dev libxsimd-dev xtl-dev
   libfmt-dev libtbb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas-dev nlohmann-json3-dev libcli11-dev graphviz
-  zlib1g-dev dataset-fashion-mnist
+  zlib1g-dev dataset-fashion-mnist openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev   # fuzz/run.sh: libFuzzer targets built with clang
 )
 packages+=("$@")  # callers may add their own (e.g. graphviz for examples)
