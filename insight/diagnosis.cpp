@@ -122,135 +122,146 @@ void check_options(const DiagnosisOptions& o) {
         fmt::format("diagnose: lr_low ({}) must be below lr_high ({})", o.lr_low_, o.lr_high_));
 }
 
-}  // namespace
+/// A list of places, cut to the first `keep` with a count of the rest.
+std::string first_few(const std::vector<std::string>& items, size_t keep = 4) {
+  std::vector<std::string> shown(items.begin(), items.begin() + std::min(keep, items.size()));
+  std::string text = fmt::format("{}", fmt::join(shown, "; "));
+  if (items.size() > keep) text += fmt::format("; and {} more", items.size() - keep);
+  return text;
+}
 
-std::vector<Diagnosis> diagnose(const std::vector<Sample>& samples, const DiagnosisOptions& o) {
-  check_options(o);
-  std::vector<Diagnosis> out;
-  if (samples.empty()) return out;
-  const Sample& last = samples.back();
-  const size_t first = samples.size() > size_t(o.window_) ? samples.size() - o.window_ : 0;
+const char* const kInitAdvice =
+    "keep each layer's gain near 1: ReLU-family activations instead of sigmoid/tanh in deep "
+    "stacks, Kaiming (ReLU) or Xavier (tanh) init instead of N(0, 1), normalisation "
+    "(LayerNorm/BatchNorm), residual connections";
 
-  // ---- gradients across the layers: a geometric fall (vanishing) or rise (exploding) --------
+/// Vanishing or exploding across the layers: a geometric fall or rise of the gradient norms.
+void check_layer_profile(const std::vector<Sample>& samples, size_t first,
+                         const DiagnosisOptions& o, std::vector<Diagnosis>& out) {
   const Profile profile = weight_profile(samples, first);
-  if (profile.log_norm.size() >= 3) {
-    const Fit fit = fit_line(profile.log_norm);
-    const double span = profile.log_norm.back() - profile.log_norm.front();  // decades
-    const double per_layer = std::pow(10.0, -fit.slope);  // backward: last layer -> first
-    const std::string shape = fmt::format(
-        "weight-layer gradient norms from first to last: {} (x{:.2g} per layer going back, "
-        "log-linear fit "
-        "R^2 = {:.2f})",
-        profile_text(profile), per_layer, fit.r2);
-    if (span >= std::log10(o.layer_span_) && fit.slope > 0 && fit.r2 >= 0.5) {
-      out.push_back({"vanishing",
-                     fmt::format("gradients vanish towards the first layers: {:.1e}x smaller at {} "
-                                 "than at {}",
-                                 std::pow(10.0, span), profile.names.front(), profile.names.back()),
-                     shape,
-                     "keep each layer's gain near 1: ReLU-family activations instead of "
-                     "sigmoid/tanh in deep stacks, Kaiming (ReLU) or Xavier (tanh) init instead "
-                     "of N(0, 1), normalisation (LayerNorm/BatchNorm), residual connections",
-                     last.step});
-    } else if (-span >= std::log10(o.layer_span_) && fit.slope < 0 && fit.r2 >= 0.5) {
-      out.push_back(
-          {"exploding",
-           fmt::format("gradients explode towards the first layers: {:.1e}x larger at "
-                       "{} than at {}",
-                       std::pow(10.0, -span), profile.names.front(), profile.names.back()),
-           shape,
-           "scale the init to the fan-in (Kaiming/Xavier), add normalisation "
-           "(LayerNorm), clip the gradient norm (optim::clip_grad_norm)",
-           last.step});
-    }
+  if (profile.log_norm.size() < 3) return;
+  const Fit fit = fit_line(profile.log_norm);
+  const double span = profile.log_norm.back() - profile.log_norm.front();  // decades
+  const std::string evidence = fmt::format(
+      "weight-layer gradient norms from first to last: {} (x{:.2g} per layer going back, "
+      "log-linear fit R^2 = {:.2f})",
+      profile_text(profile), std::pow(10.0, -fit.slope), fit.r2);
+  const double min_span = std::log10(o.layer_span_);
+  const int64_t step = samples.back().step;
+  if (span >= min_span && fit.slope > 0 && fit.r2 >= 0.5) {
+    out.push_back({"vanishing",
+                   fmt::format("gradients vanish towards the first layers: {:.1e}x smaller at {} "
+                               "than at {}",
+                               std::pow(10.0, span), profile.names.front(), profile.names.back()),
+                   evidence, kInitAdvice, step});
+  } else if (-span >= min_span && fit.slope < 0 && fit.r2 >= 0.5) {
+    out.push_back({"exploding",
+                   fmt::format("gradients explode towards the first layers: {:.1e}x larger at {} "
+                               "than at {}",
+                               std::pow(10.0, -span), profile.names.front(), profile.names.back()),
+                   evidence,
+                   "scale the init to the fan-in (Kaiming/Xavier), add normalisation "
+                   "(LayerNorm), clip the gradient norm (optim::clip_grad_norm)",
+                   step});
   }
-  // The first layer hardly moves while the last one does: vanishing seen through the updates
-  // (with plain SGD the update is proportional to the gradient).
-  if (out.empty() || out.back().kind != "vanishing") {
-    const LayerSample *lo = nullptr, *hi = nullptr;  // the first and last weight layers
-    for (const auto& l : last.layers) {
-      if (!l.has_matrix) continue;
-      if (!lo) lo = &l;
-      hi = &l;
-    }
-    // A ratio of exactly 0 means no update at all (no gradient, or no step): not vanishing.
-    if (lo && hi && lo != hi && std::isfinite(lo->update_ratio) && lo->update_ratio > 0 &&
-        lo->update_ratio < o.vanish_update_ && positive_finite(hi->update_ratio) &&
-        hi->update_ratio >= 100 * lo->update_ratio) {
-      out.push_back({"vanishing",
-                     fmt::format("the first layer ({}) barely moves: its updates are {:.1e} of its "
-                                 "weights",
-                                 lo->name, lo->update_ratio),
-                     fmt::format("update/weight ratio {:.1e} at {} against {:.1e} at {}",
-                                 lo->update_ratio, lo->name, hi->update_ratio, hi->name),
-                     "the gradient does not reach the first layers: ReLU-family activations, "
-                     "Kaiming/Xavier init, normalisation, residual connections",
-                     last.step});
-    }
-  }
+}
 
-  // ---- non-finite values, or the gradient norm growing by orders of magnitude --------------
-  for (const auto& s : samples) {
-    if (s.non_finite.empty()) continue;
-    out.push_back({"exploding", "non-finite values (NaN or inf) in training",
-                   fmt::format("first seen at step {} in {}", s.step, s.non_finite),
-                   "lower the learning rate, clip the gradient norm (optim::clip_grad_norm), "
-                   "scale the init to the fan-in, add normalisation; run a step under "
-                   "xgrad::AnomalyGuard to name the op",
-                   s.step});
-    break;
+/// Vanishing seen through the updates: the first weight layer hardly moves while the last one
+/// does (with plain SGD the update is proportional to the gradient).
+void check_frozen_first_layer(const Sample& last, const DiagnosisOptions& o,
+                              std::vector<Diagnosis>& out) {
+  const LayerSample *lo = nullptr, *hi = nullptr;  // the first and last weight layers
+  for (const auto& l : last.layers) {
+    if (!l.has_matrix) continue;
+    if (!lo) lo = &l;
+    hi = &l;
   }
-  {
-    double worst = 1;
-    int64_t from = 0, to = 0;
-    double from_norm = 0, to_norm = 0;
-    const size_t begin = first > 0 ? first - 1 : 0;  // window growth steps need window+1 samples
-    for (size_t i = begin; i < samples.size(); ++i) {
-      const double a = total_grad_norm(samples[i]);
-      if (!positive_finite(a)) continue;
-      for (size_t j = i + 1; j < samples.size(); ++j) {
-        const double b = total_grad_norm(samples[j]);
-        if (positive_finite(b) && b / a > worst) {
-          worst = b / a;
-          from = samples[i].step, to = samples[j].step, from_norm = a, to_norm = b;
-        }
+  // A ratio of exactly 0 means no update at all (no gradient, or no step): not vanishing.
+  if (!lo || lo == hi || !std::isfinite(lo->update_ratio) || !(lo->update_ratio > 0) ||
+      lo->update_ratio >= o.vanish_update_ || !positive_finite(hi->update_ratio) ||
+      hi->update_ratio < 100 * lo->update_ratio)
+    return;
+  out.push_back({"vanishing",
+                 fmt::format("the first layer ({}) barely moves: its updates are {:.1e} of its "
+                             "weights",
+                             lo->name, lo->update_ratio),
+                 fmt::format("update/weight ratio {:.1e} at {} against {:.1e} at {}",
+                             lo->update_ratio, lo->name, hi->update_ratio, hi->name),
+                 kInitAdvice, last.step});
+}
+
+/// The first sample with non-finite values, with the gradient norm of the sample before it.
+void check_non_finite(const std::vector<Sample>& samples, std::vector<Diagnosis>& out) {
+  for (size_t i = 0; i < samples.size(); ++i) {
+    const Sample& s = samples[i];
+    if (s.non_finite.empty()) continue;
+    std::string evidence = fmt::format("first seen at step {} in {}", s.step, s.non_finite);
+    if (i > 0 && std::isfinite(total_grad_norm(samples[i - 1])))
+      evidence += fmt::format("; the total gradient norm was {:.2e} at step {}",
+                              total_grad_norm(samples[i - 1]), samples[i - 1].step);
+    out.push_back({"exploding", "non-finite values (NaN or inf) in training", evidence,
+                   "lower the learning rate, clip the gradient norm (optim::clip_grad_norm), "
+                   "scale the init to the fan-in, add normalisation; sample every step, or run "
+                   "one under xgrad::AnomalyGuard, to see where it starts",
+                   s.step});
+    return;
+  }
+}
+
+/// The total gradient norm growing by orders of magnitude within the window.
+void check_growth(const std::vector<Sample>& samples, size_t first, const DiagnosisOptions& o,
+                  std::vector<Diagnosis>& out) {
+  double worst = 1, from_norm = 0, to_norm = 0;
+  int64_t from = 0, to = 0;
+  const size_t begin = first > 0 ? first - 1 : 0;  // `window` growth steps need window+1 samples
+  for (size_t i = begin; i < samples.size(); ++i) {
+    const double a = total_grad_norm(samples[i]);
+    if (!positive_finite(a)) continue;
+    for (size_t j = i + 1; j < samples.size(); ++j) {
+      const double b = total_grad_norm(samples[j]);
+      if (positive_finite(b) && b / a > worst) {
+        worst = b / a;
+        from = samples[i].step, to = samples[j].step, from_norm = a, to_norm = b;
       }
     }
-    if (worst >= o.explode_growth_)
-      out.push_back({"exploding",
-                     fmt::format("the gradient norm grew {:.1e}x in {} steps", worst, to - from),
-                     fmt::format("total gradient norm {:.2e} at step {}, {:.2e} at step {}",
-                                 from_norm, from, to_norm, to),
-                     "lower the learning rate, clip the gradient norm (optim::clip_grad_norm), "
-                     "add normalisation",
-                     to});
   }
+  if (worst < o.explode_growth_) return;
+  out.push_back({"exploding",
+                 fmt::format("the gradient norm grew {:.1e}x in {} steps", worst, to - from),
+                 fmt::format("total gradient norm {:.2e} at step {}, {:.2e} at step {}", from_norm,
+                             from, to_norm, to),
+                 "lower the learning rate, clip the gradient norm (optim::clip_grad_norm), add "
+                 "normalisation",
+                 to});
+}
 
-  // ---- activations ----------------------------------------------------------------------
-  std::string dead, saturated;
+void check_activations(const Sample& last, const DiagnosisOptions& o, std::vector<Diagnosis>& out) {
+  std::vector<std::string> dead, saturated;
   for (const auto& a : last.activations) {
     const std::string where = a.after.empty() ? a.name : a.name + " after " + a.after;
     if (a.kind == "relu" && a.units > 0 && a.dead_share >= o.dead_share_)
-      dead += fmt::format("{}{}: {:.0f}% of {} units", dead.empty() ? "" : "; ", where,
-                          100 * a.dead_share, a.units);
+      dead.push_back(fmt::format("{}: {:.0f}% of {} units", where, 100 * a.dead_share, a.units));
     if ((a.kind == "sigmoid" || a.kind == "tanh") && a.saturated_share >= o.saturated_share_)
-      saturated += fmt::format("{}{} ({}): {:.0f}% of outputs", saturated.empty() ? "" : "; ",
-                               where, a.kind, 100 * a.saturated_share);
+      saturated.push_back(
+          fmt::format("{} ({}): {:.0f}% of outputs", where, a.kind, 100 * a.saturated_share));
   }
   if (!dead.empty())
     out.push_back({"dead_relu", "ReLU units output zero on the whole batch (they get no gradient)",
-                   dead,
+                   first_few(dead),
                    "lower the learning rate, use Kaiming init, LeakyReLU/GELU, or normalisation "
                    "before the activation",
                    last.step});
   if (!saturated.empty())
     out.push_back({"saturation", "sigmoid/tanh outputs sit at their asymptotes (gradient ~0)",
-                   saturated,
+                   first_few(saturated),
                    "smaller init (Xavier), normalisation before the activation (LayerNorm), or "
                    "ReLU-family activations in hidden layers",
                    last.step});
+}
 
-  // ---- learning rate, from the update-to-weight ratios (~1e-3 is healthy) ----------------
+/// The learning rate, from the update-to-weight ratios (~1e-3 is healthy).
+void check_learning_rate(const std::vector<Sample>& samples, size_t first,
+                         const DiagnosisOptions& o, std::vector<Diagnosis>& out) {
   std::vector<double> medians;
   double largest = -1;
   for (size_t s = first; s < samples.size(); ++s) {
@@ -261,26 +272,47 @@ std::vector<Diagnosis> diagnose(const std::vector<Sample>& samples, const Diagno
     medians.push_back(median(ratios));
     largest = std::max(largest, *std::max_element(ratios.begin(), ratios.end()));
   }
-  if (!medians.empty()) {
-    const double m = median(medians);
-    if (m > o.lr_high_)
-      out.push_back({"lr_too_high",
-                     fmt::format("the learning rate is far too high: each step changes the "
-                                 "weights by {:.1e} of their size",
-                                 m),
-                     fmt::format("median update/weight ratio {:.2e} over the weight layers "
-                                 "(healthy ~1e-3)",
-                                 m),
-                     fmt::format("divide the learning rate by about {:.0f}", m / 1e-3), last.step});
-    else if (largest >= 0 && largest < o.lr_low_)
-      out.push_back({"lr_too_low", "the learning rate is far too low: no layer's weights move",
-                     fmt::format("largest update/weight ratio {:.2e} over the weight layers "
-                                 "(healthy ~1e-3)",
-                                 largest),
-                     fmt::format("multiply the learning rate by about {:.0f}",
-                                 1e-3 / std::max(largest, 1e-12)),
-                     last.step});
+  if (medians.empty()) return;
+  const double m = median(medians);
+  const int64_t step = samples.back().step;
+  if (m > o.lr_high_) {
+    out.push_back({"lr_too_high",
+                   fmt::format("the learning rate is far too high: each step changes the weights "
+                               "by {:.1e} of their size",
+                               m),
+                   fmt::format("median update/weight ratio {:.2e} over the weight layers "
+                               "(healthy ~1e-3)",
+                               m),
+                   fmt::format("divide the learning rate by about {:.0f}", m / 1e-3), step});
+  } else if (largest >= 0 && largest < o.lr_low_) {
+    out.push_back(
+        {"lr_too_low", "the learning rate is far too low: no layer's weights move",
+         fmt::format("largest update/weight ratio {:.2e} over the weight layers "
+                     "(healthy ~1e-3)",
+                     largest),
+         fmt::format("multiply the learning rate by about {:.0f}", 1e-3 / std::max(largest, 1e-12)),
+         step});
   }
+}
+
+}  // namespace
+
+std::vector<Diagnosis> diagnose(const std::vector<Sample>& samples, const DiagnosisOptions& o) {
+  check_options(o);
+  std::vector<Diagnosis> out;
+  if (samples.empty()) return out;
+  const Sample& last = samples.back();
+  const size_t window = static_cast<size_t>(o.window_);
+  const size_t first = samples.size() > window ? samples.size() - window : 0;
+  check_non_finite(samples, out);
+  // Once the latest sample holds NaN or inf, its norms, ratios and activations say nothing
+  // more (a NaN pre-activation reads as a dead ReLU): the non-finite values are the diagnosis.
+  if (!last.non_finite.empty()) return out;
+  check_layer_profile(samples, first, o, out);
+  if (out.empty() || out.back().kind != "vanishing") check_frozen_first_layer(last, o, out);
+  check_growth(samples, first, o, out);
+  check_activations(last, o, out);
+  check_learning_rate(samples, first, o, out);
   return out;
 }
 

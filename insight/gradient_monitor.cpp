@@ -99,7 +99,16 @@ void GradientMonitor::on_forward(nn::Module& module, const Tensor& output) {
   const std::string& name = names_.at(&module);
   // The first module, in execution order, whose output is non-finite produced it: the ones
   // that ran before had finite outputs.
-  if (non_finite_.empty() && !all_finite(output)) record_non_finite("forward: output of " + name);
+  if (non_finite_.empty() && !all_finite(output)) {
+    std::string where = "forward: output of " + name;
+    for (const auto& p : module.parameters(/*recurse=*/false)) {
+      if (all_finite(p)) continue;
+      // The step that broke them was not sampled; every(1) shows it as it happens.
+      where += " (its parameters were already non-finite: an earlier update made them so)";
+      break;
+    }
+    record_non_finite(where);
+  }
   if (auto it = std::find_if(layers_.begin(), layers_.end(),
                              [&](const Layer& l) { return l.module == &module; });
       it != layers_.end()) {

@@ -34,8 +34,11 @@ void heatmap(Svg& svg, const std::vector<Sample>& samples, const Grid& g, double
       const bool has = l < samples[s].layers.size();
       const double v = has ? value(samples[s].layers[l]) : std::nan("");
       const Rgb fill = std::isnan(v) ? kMissing : std::isinf(v) ? kNonFinite : colour(v);
+      const std::string shown = std::isnan(v)   ? "not measured"
+                                : std::isinf(v) ? "non-finite"
+                                                : fmt::format("{:.3e}", std::pow(10.0, v));
       svg.rect(x, y, g.cell_w + 0.2, g.cell_h + 0.2, fill,
-               fmt::format("{} step {}: {} {:.3e}", names[l].name, samples[s].step, unit, v));
+               fmt::format("{} step {}: {} {}", names[l].name, samples[s].step, unit, shown));
     }
   }
   svg.frame(kLeft, top, g.width, g.height);
@@ -105,11 +108,11 @@ std::string monitor_svg(const std::vector<Sample>& samples, const std::string& t
   Svg svg(kLeft + g.width + kRight + 40, top2 + g.height + kAxis + 30);
   svg.text(kLeft, 24, title.empty() ? "Gradient health" : title, 16);
   heatmap(svg, samples, g, top1, "gradient norm per layer (log scale)", log_grad, grad_colour,
-          "grad norm (log10)");
+          "grad norm");
   colour_bar(svg, g, top1, grad_colour, lo, hi, fmt::format("1e{:.1f}", lo),
              fmt::format("1e{:.1f}", (lo + hi) / 2), fmt::format("1e{:.1f}", hi));
   heatmap(svg, samples, g, top2, "update / weight ratio per layer (healthy ~1e-3)", log_ratio,
-          ratio_colour, "update ratio (log10)");
+          ratio_colour, "update/weight");
   colour_bar(svg, g, top2, ratio_colour, -6, 0, "1e-6 or less", "1e-3", "1 or more");
   return svg.str();
 }
