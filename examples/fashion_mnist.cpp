@@ -8,6 +8,7 @@
 //   ./build/examples/fashion_mnist --epochs 20 --hidden 512,256 --dropout 0.2
 //   ./build/examples/fashion_mnist --evaluate results/fashion_mnist/fashion_mnist.safetensors
 //   ./build/examples/fashion_mnist --synthetic --epochs 1 --limit 2000   # no dataset needed
+//   ./build/examples/fashion_mnist --monitor        # gradient diagnoses per epoch, gradients.svg
 //
 // Data: Debian's dataset-fashion-mnist package (/usr/share/datasets/fashion-mnist), or any
 // directory with the four IDX files (--data).
@@ -52,6 +53,7 @@ struct Settings {
   uint64_t seed = 0;
   int threads = 0;
   bool synthetic = false;
+  bool monitor = false;  // watch the gradients with insight::GradientMonitor
 };
 
 nn::MLP make_model(const Settings& s) {
@@ -110,6 +112,9 @@ int main(int argc, char** argv) {
   app.add_option("--evaluate", s.evaluate, "evaluate this checkpoint on the test set and exit");
   app.add_flag("--synthetic", s.synthetic,
                "train on a small generated stand-in written to <out>/synthetic-data (for CI)");
+  app.add_flag("--monitor", s.monitor,
+               "watch the gradients every 10 steps: diagnoses after each epoch, "
+               "<out>/gradients.svg");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -159,6 +164,10 @@ int main(int argc, char** argv) {
                                        .shuffle(true)
                                        .seed(s.seed)
                                        .prefetch(true));
+    std::unique_ptr<xg::insight::GradientMonitor> monitor;
+    if (s.monitor)
+      monitor = std::make_unique<xg::insight::GradientMonitor>(
+          model, xg::insight::MonitorOptions().every(10));
 
     auto train_epoch = [&](int epoch) {
       ex::ProgressBar bar(
@@ -170,6 +179,7 @@ int main(int argc, char** argv) {
         auto loss = xg::cross_entropy(model(x), y);
         loss.backward();
         optimizer.step();
+        if (monitor) monitor->step();
         bar.update(x.size(0), loss.item());
       }
       bar.finish();
@@ -190,7 +200,9 @@ int main(int argc, char** argv) {
         ex::CheckpointOptions().monitor("test_accuracy"));
 
     auto history =
-        ex::fit(ex::FitOptions().epochs(s.epochs), train_epoch, eval_epoch, {&keep_best});
+        ex::fit(ex::FitOptions().epochs(s.epochs).monitor(
+                    monitor.get(), monitor ? (fs::path(s.out_dir) / "gradients.svg").string() : ""),
+                train_epoch, eval_epoch, {&keep_best});
     const std::string csv = (fs::path(s.out_dir) / "history.csv").string();
     const std::string svg = (fs::path(s.out_dir) / "history.svg").string();
     history.write_csv(csv);
