@@ -160,39 +160,44 @@ Sample GradientMonitor::collect() {
   }
   Sample sample;
   sample.step = steps_;
-  std::string bad_grad, bad_weight;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {  // backward order
-    for (const auto& p : it->parameters) {
-      if (bad_grad.empty() && p.grad().defined() && !all_finite(p.grad()))
-        bad_grad = "backward: gradient of the parameters of " + it->name;
-      if (bad_weight.empty() && !all_finite(p)) bad_weight = "parameters of " + it->name;
-    }
-  }
+  // A norm is non-finite exactly when the tensor holds NaN or inf (a sum of squares in double
+  // does not overflow for float data), so the norms double as the finiteness checks.
+  std::string bad_grad, bad_weight;  // the first, in backward order (last layer first)
+  auto finite_or_inf = [](double v) { return std::isfinite(v) ? v : INFINITY; };
   for (const auto& layer : layers_) {
     LayerSample s;
     s.name = layer.name;
     s.has_matrix = layer.has_matrix;
     double grad2 = 0, weight2 = 0, before2 = 0, delta2 = 0;
-    bool any_grad = false;
+    bool any_grad = false, grad_ok = true, weight_ok = true;
     for (size_t i = 0; i < layer.parameters.size(); ++i) {
       const Tensor& p = layer.parameters[i];
       const Tensor g = p.grad();
       if (g.defined()) {
         any_grad = true;
-        grad2 += std::pow(l2_norm(g), 2);
+        const double n = l2_norm(g);
+        grad2 += n * n;
+        grad_ok &= std::isfinite(n);
       }
-      weight2 += std::pow(l2_norm(p), 2);
-      if (i < layer.before.size() && layer.before[i].shape() == p.shape() &&
-          layer.before[i].dtype() == p.dtype()) {
-        before2 += std::pow(l2_norm(layer.before[i]), 2);
-        delta2 += std::pow(l2_distance(p, layer.before[i]), 2);
+      const Tensor* before = i < layer.before.size() ? &layer.before[i] : nullptr;
+      if (before && before->shape() == p.shape() && before->dtype() == p.dtype()) {
+        const UpdateNorms u = update_norms(p, *before);
+        weight2 += u.after * u.after;
+        before2 += u.before * u.before;
+        delta2 += u.delta * u.delta;
+        weight_ok &= std::isfinite(u.after);
+      } else {
+        const double n = l2_norm(p);
+        weight2 += n * n;
+        weight_ok &= std::isfinite(n);
       }
     }
     // NaN stays "not measured"; a norm over NaN or inf values is reported as inf.
-    auto finite_or_inf = [](double v) { return std::isfinite(v) ? v : INFINITY; };
     if (any_grad) s.grad_norm = finite_or_inf(std::sqrt(grad2));
     s.weight_norm = finite_or_inf(std::sqrt(weight2));
     if (before2 > 0) s.update_ratio = finite_or_inf(std::sqrt(delta2) / std::sqrt(before2));
+    if (!grad_ok) bad_grad = "backward: gradient of the parameters of " + layer.name;
+    if (!weight_ok) bad_weight = "parameters of " + layer.name;
     sample.layers.push_back(std::move(s));
   }
   std::map<const nn::Module*, int64_t> calls_per_module;

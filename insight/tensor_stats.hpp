@@ -10,8 +10,11 @@ namespace xgrad::insight {
 
 /// Euclidean norm in double precision (NaN or inf when an element is).
 double l2_norm(const Tensor& t);
-/// ||a - b|| for tensors of the same shape and dtype.
-double l2_distance(const Tensor& a, const Tensor& b);
+/// ||after||, ||before|| and ||after - before|| of two tensors of the same shape and dtype.
+struct UpdateNorms {
+  double after = 0, before = 0, delta = 0;
+};
+UpdateNorms update_norms(const Tensor& after, const Tensor& before);
 /// Whether every element is finite (integer tensors always are).
 bool all_finite(const Tensor& t);
 
