@@ -77,8 +77,13 @@ void GradientMonitor::arm() {
     auto* module = const_cast<nn::Module*>(entry.first);
     handles_.push_back(module->register_forward_hook(
         [this](nn::Module& m, const Tensor&, const Tensor& out) { on_forward(m, out); }));
+    // A graph recorded on a sampled step keeps its backward hooks after the monitor is gone:
+    // they check that it still is.
+    std::weak_ptr<const bool> alive = alive_;
     handles_.push_back(module->register_full_backward_hook(
-        [this](nn::Module& m, const Tensor& gi, const Tensor& go) { on_backward(m, gi, go); }));
+        [this, alive](nn::Module& m, const Tensor& gi, const Tensor& go) {
+          if (alive.lock()) on_backward(m, gi, go);
+        }));
   }
 }
 
@@ -195,7 +200,8 @@ Sample GradientMonitor::collect() {
     // NaN stays "not measured"; a norm over NaN or inf values is reported as inf.
     if (any_grad) s.grad_norm = finite_or_inf(std::sqrt(grad2));
     s.weight_norm = finite_or_inf(std::sqrt(weight2));
-    if (before2 > 0) s.update_ratio = finite_or_inf(std::sqrt(delta2) / std::sqrt(before2));
+    if (before2 > 0 || !std::isfinite(before2))  // non-finite weights: inf, not unmeasured
+      s.update_ratio = finite_or_inf(std::sqrt(delta2) / std::sqrt(before2));
     if (!grad_ok) bad_grad = "backward: gradient of the parameters of " + layer.name;
     if (!weight_ok) bad_weight = "parameters of " + layer.name;
     sample.layers.push_back(std::move(s));

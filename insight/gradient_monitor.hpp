@@ -114,6 +114,7 @@ class GradientMonitor {
   std::string non_finite_;
   int64_t steps_ = 0;
   std::vector<Sample> samples_;
+  std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
 };
 
 }  // namespace xgrad::insight

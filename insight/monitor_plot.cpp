@@ -107,6 +107,8 @@ std::string monitor_svg(const std::vector<Sample>& samples, const std::string& t
   const double top1 = kTitle + 30, top2 = top1 + g.height + kPanelGap;
   Svg svg(kLeft + g.width + kRight + 40, top2 + g.height + kAxis + 30);
   svg.text(kLeft, 24, title.empty() ? "Gradient health" : title, 16);
+  svg.text(kLeft, 44, "layers top to bottom in forward order; magenta: NaN/inf, grey: not measured",
+           11, "start", 0, "#666");
   heatmap(svg, samples, g, top1, "gradient norm per layer (log scale)", log_grad, grad_colour,
           "grad norm");
   colour_bar(svg, g, top1, grad_colour, lo, hi, fmt::format("1e{:.1f}", lo),

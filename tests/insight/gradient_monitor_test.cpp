@@ -202,6 +202,22 @@ TEST(GradientMonitor, HooksOnlyWhileSamplingAndEvaluationIgnored) {
   h.remove();
 }
 
+TEST(GradientMonitor, BackwardAfterTheMonitorIsGoneIsSafe) {
+  xg::manual_seed(1);
+  nn::MLP model({4, 8, 2});
+  auto x = xg::randn({3, 4});
+  xg::Tensor out;
+  {
+    in::GradientMonitor monitor(model);  // step 0 is sampled: its hooks are in this graph
+    out = model(x);
+  }
+  out.sum().backward();
+  auto with_graph_of_monitor = model.layers->at<nn::Linear>(0)->weight.grad().to_vector();
+  model.zero_grad();
+  model(x).sum().backward();
+  EXPECT_EQ(model.layers->at<nn::Linear>(0)->weight.grad().to_vector(), with_graph_of_monitor);
+}
+
 TEST(GradientMonitor, SvgAndBadOptions) {
   xg::manual_seed(5);
   nn::MLP model({16, 32, 4});
