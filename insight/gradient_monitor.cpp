@@ -162,6 +162,15 @@ Sample GradientMonitor::collect() {
       if (!taken[i]) sorted.push_back(std::move(layers_[i]));  // never called: at the end
     layers_ = std::move(sorted);
     ordered_ = true;
+    // Samples taken before any forward (in registration order) follow, so that every sample
+    // lists the layers in the same order.
+    for (auto& earlier : samples_) {
+      std::vector<LayerSample> reordered;
+      for (const auto& layer : layers_)
+        for (auto& l : earlier.layers)
+          if (l.name == layer.name) reordered.push_back(std::move(l));
+      earlier.layers = std::move(reordered);
+    }
   }
   Sample sample;
   sample.step = steps_;

@@ -181,7 +181,7 @@ TEST(GradientMonitor, NonFiniteValuesAreTracedToTheModuleThatMadeThem) {
 
 TEST(GradientMonitor, HooksOnlyWhileSamplingAndEvaluationIgnored) {
   xg::manual_seed(1);
-  nn::MLP model({4, 8, 2});
+  nn::MLP model({4, 8, 2}, nn::MLPOptions().layer_norm(true));  // forward order != registration
   int calls = 0;
   auto probe = [&](nn::Module&, const xg::Tensor&, const xg::Tensor&) { ++calls; };
   {
@@ -194,6 +194,15 @@ TEST(GradientMonitor, HooksOnlyWhileSamplingAndEvaluationIgnored) {
     ASSERT_EQ(monitor.samples().size(), 1u);
     EXPECT_TRUE(monitor.samples()[0].activations.empty());
     EXPECT_TRUE(std::isnan(monitor.samples()[0].layers[0].grad_norm));
+    monitor.step();                             // step 1: not sampled
+    model(xg::randn({3, 4})).sum().backward();  // step 2: sampled, with a forward
+    monitor.step();
+    ASSERT_EQ(monitor.samples().size(), 2u);
+    // The first sample saw no forward; it is put in forward order with the second.
+    for (const auto& sample : monitor.samples()) {
+      ASSERT_EQ(sample.layers.size(), 3u);
+      EXPECT_EQ(sample.layers[1].name, "norms.0");
+    }
   }
   // The monitor is gone: its hooks too; the model's own hooks still work.
   auto h = model.layers->at(0)->register_forward_hook(probe);
