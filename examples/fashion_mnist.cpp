@@ -9,6 +9,7 @@
 //   ./build/examples/fashion_mnist --evaluate results/fashion_mnist/fashion_mnist.safetensors
 //   ./build/examples/fashion_mnist --synthetic --epochs 1 --limit 2000   # no dataset needed
 //   mpirun -np 2 ./build/examples/fashion_mnist   # data-parallel: each rank half of every batch
+//   ./build/examples/fashion_mnist --monitor        # gradient diagnoses per epoch, gradients.svg
 //
 // Data: Debian's dataset-fashion-mnist package (/usr/share/datasets/fashion-mnist), or any
 // directory with the four IDX files (--data).
@@ -55,6 +56,7 @@ struct Settings {
   uint64_t seed = 0;
   int threads = 0;
   bool synthetic = false;
+  bool monitor = false;  // watch the gradients with insight::GradientMonitor
 };
 
 nn::MLP make_model(const Settings& s) {
@@ -131,6 +133,9 @@ int main(int argc, char** argv) {
   app.add_option("--evaluate", s.evaluate, "evaluate this checkpoint on the test set and exit");
   app.add_flag("--synthetic", s.synthetic,
                "train on a small generated stand-in written to <out>/synthetic-data (for CI)");
+  app.add_flag("--monitor", s.monitor,
+               "watch the gradients every 10 steps: diagnoses after each epoch, "
+               "<out>/gradients.svg");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -195,6 +200,10 @@ int main(int argc, char** argv) {
     data::DataLoader loader(
         train,
         data::DataLoaderOptions().batch_size(s.batch_size / world).sampler(shard).prefetch(true));
+    std::unique_ptr<xg::insight::GradientMonitor> monitor;  // rank 0 watches (hooks read only)
+    if (s.monitor && rank == 0)
+      monitor = std::make_unique<xg::insight::GradientMonitor>(
+          model, xg::insight::MonitorOptions().every(10));
 
     auto train_epoch = [&](int epoch) {
       ex::ProgressBar bar(static_cast<int64_t>(loader.size()),
@@ -207,6 +216,7 @@ int main(int argc, char** argv) {
         auto loss = xg::cross_entropy(ddp(x), y);
         loss.backward();
         optimizer.step();
+        if (monitor) monitor->step();
         bar.update(x.size(0) * world, loss.item());  // samples of the whole job
       }
       bar.finish();
@@ -229,7 +239,9 @@ int main(int argc, char** argv) {
         ex::CheckpointOptions().monitor("test_accuracy"));
 
     auto history =
-        ex::fit(ex::FitOptions().epochs(s.epochs), train_epoch, eval_epoch, {&keep_best});
+        ex::fit(ex::FitOptions().epochs(s.epochs).monitor(
+                    monitor.get(), monitor ? (fs::path(s.out_dir) / "gradients.svg").string() : ""),
+                train_epoch, eval_epoch, {&keep_best});
     const std::string csv = (fs::path(s.out_dir) / "history.csv").string();
     const std::string svg = (fs::path(s.out_dir) / "history.svg").string();
     if (rank == 0) {

@@ -26,7 +26,7 @@ void ModuleList::throw_wrong_type(size_t index) const {
 
 Tensor Sequential::forward(const Tensor& input) {
   Tensor x = input;
-  for (const auto& module : *this) x = module->forward(x);
+  for (const auto& module : *this) x = (*module)(x);  // through the hooks
   return x;
 }
 

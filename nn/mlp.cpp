@@ -43,14 +43,15 @@ MLP::MLP(const std::vector<int64_t>& sizes, const MLPOptions& options)
 }
 
 Tensor MLP::forward(const Tensor& input) {
+  // Children are called as modules (not ->forward) so that their hooks run.
   Tensor h = input;
   const size_t last = layers->size() - 1;
   for (size_t i = 0; i <= last; ++i) {
-    h = layers->at(i)->forward(h);
+    h = (*layers->at(i))(h);
     if (i == last) break;
-    if (!norms->empty()) h = norms->at(i)->forward(h);
-    h = activation_->forward(h);
-    if (dropout_) h = dropout_->forward(h);
+    if (!norms->empty()) h = (*norms->at(i))(h);
+    h = (*activation_)(h);
+    if (dropout_) h = (*dropout_)(h);
   }
   return h;
 }

@@ -13,11 +13,21 @@
 //     xgrad::Tensor forward(const xgrad::Tensor& x) override { return (*fc2)(xgrad::relu((*fc1)(x))); }
 //   };
 //
-// Copying a module copies handles: the copy shares the parameters (like copying a Tensor).
+// Copying a module copies handles: the copy shares the parameters (like copying a Tensor),
+// its children and its hooks.
+//
+// Hooks (PyTorch's register_forward_pre_hook / register_forward_hook /
+// register_full_backward_hook) let tools see each layer's activations and gradients without
+// changing the model; they run when the module is called as `module(x)` (containers and MLP
+// call their children that way), not when forward() is called directly:
+//   auto h = fc->register_forward_hook([](Module& m, const Tensor& in, const Tensor& out) {...});
+//   h.remove();
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27,6 +37,48 @@ namespace xgrad::nn {
 
 /// (dotted name, tensor) pairs in registration order, depth first.
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+
+class Module;
+
+/// Runs before forward with the input; a defined return value replaces the input.
+using ForwardPreHook = std::function<Tensor(Module& module, const Tensor& input)>;
+/// Runs after forward; a defined return value replaces the output.
+using ForwardHook =
+    std::function<Tensor(Module& module, const Tensor& input, const Tensor& output)>;
+/// Runs in backward once the gradient with respect to the module's input is known. grad_input
+/// is undefined when the input does not require grad (the first layer's data); a defined
+/// return value (same shape and dtype) replaces grad_input upstream. May run on a worker
+/// thread of the backward engine, concurrently with other hooks.
+using BackwardHook =
+    std::function<Tensor(Module& module, const Tensor& grad_input, const Tensor& grad_output)>;
+
+/// A module's hooks, shared by its copies. Internal: use the register_*_hook methods.
+struct ModuleHooks {
+  template <class Fn>
+  using List = std::vector<std::pair<uint64_t, std::shared_ptr<const Fn>>>;
+  List<ForwardPreHook> forward_pre;
+  List<ForwardHook> forward;
+  List<BackwardHook> backward;
+  uint64_t next_id = 1;
+  bool empty() const { return forward_pre.empty() && forward.empty() && backward.empty(); }
+  /// Removes the hook with this id from whichever list holds it.
+  void remove(uint64_t id);
+};
+
+/// What register_*_hook returns: remove() takes the hook out. Removing twice, or after the
+/// module is gone, does nothing.  Example: auto h = m.register_forward_hook(f); h.remove();
+class HookHandle {
+ public:
+  HookHandle() = default;
+  HookHandle(std::weak_ptr<ModuleHooks> hooks, uint64_t id) : hooks_(std::move(hooks)), id_(id) {}
+  void remove();
+  /// Whether the hook is still registered.
+  bool active() const;
+
+ private:
+  std::weak_ptr<ModuleHooks> hooks_;
+  uint64_t id_ = 0;
+};
 
 class Module {
  public:
@@ -40,8 +92,39 @@ class Module {
   /// The computation of a single-input module. Modules that take other inputs (losses) define
   /// their own; calling this on them is a ValueError.
   virtual Tensor forward(const Tensor& input);
-  /// Same as forward(input).  Example: auto y = model(x);
-  Tensor operator()(const Tensor& input) { return forward(input); }
+  /// forward(input) with the hooks around it: forward pre-hooks, forward, forward hooks, and
+  /// for backward hooks an identity node on each side so that backward sees this call's
+  /// gradients. Without hooks it is forward(input).  Example: auto y = model(x);
+  Tensor operator()(const Tensor& input);
+
+  // ---- hooks (PyTorch's semantics; hooks run in registration order) -------------------------
+  /// fn(module, input) before forward; may return a replacement input (or void / undefined).
+  ///   m.register_forward_pre_hook([](Module&, const Tensor& x) { return x * 2.0; });
+  template <class F>
+  HookHandle register_forward_pre_hook(F&& fn) {
+    return add_forward_pre_hook(as_hook<ForwardPreHook, const Tensor&>(std::forward<F>(fn)));
+  }
+  /// fn(module, input, output) after forward; may return a replacement output.
+  ///   m.register_forward_hook([&](Module&, const Tensor&, const Tensor& y) { seen.push_back(y);
+  ///   });
+  template <class F>
+  HookHandle register_forward_hook(F&& fn) {
+    return add_forward_hook(
+        as_hook<ForwardHook, const Tensor&, const Tensor&>(std::forward<F>(fn)));
+  }
+  /// fn(module, grad_input, grad_output) during backward (see BackwardHook); may return a
+  /// replacement grad_input. Hooks registered while the module runs apply from its next call.
+  ///   m.register_full_backward_hook([](Module&, const Tensor& gi, const Tensor& go) { ... });
+  template <class F>
+  HookHandle register_full_backward_hook(F&& fn) {
+    return add_backward_hook(
+        as_hook<BackwardHook, const Tensor&, const Tensor&>(std::forward<F>(fn)));
+  }
+  /// The same, taking the std::function types (a void-returning lambda goes through the
+  /// register_* templates above).
+  HookHandle add_forward_pre_hook(ForwardPreHook fn);
+  HookHandle add_forward_hook(ForwardHook fn);
+  HookHandle add_backward_hook(BackwardHook fn);
 
   /// The type name shown in summaries ("Linear").
   virtual std::string name() const { return "Module"; }
@@ -107,11 +190,27 @@ class Module {
   void collect(const std::string& prefix, bool recurse, bool want_parameters,
                NamedTensors& out) const;
   void summarize(std::string& out, const std::string& label, int depth) const;
+  Tensor call_with_hooks(const Tensor& input);
+  /// A hook callable as Fn; one returning void is wrapped to return an undefined Tensor.
+  template <class Fn, class... Args, class F>
+  static Fn as_hook(F&& fn) {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, Module&, Args...>>) {
+      return [f = std::forward<F>(fn)](Module& m, Args... args) {
+        f(m, args...);
+        return Tensor();
+      };
+    } else {
+      return Fn(std::forward<F>(fn));
+    }
+  }
+  template <class Fn>
+  HookHandle add_hook(ModuleHooks::List<Fn> ModuleHooks::*list, Fn fn, const char* what);
 
   NamedTensors parameters_;
   NamedTensors buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   bool training_ = true;
+  std::shared_ptr<ModuleHooks> hooks_ = std::make_shared<ModuleHooks>();
 };
 
 /// Prints Module::summary().  Example: std::cout << model;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iostream>
 #include <xgrad/core/error.hpp>
+#include <xgrad/insight/gradient_monitor.hpp>
 
 #include "progress_bar.hpp"
 
@@ -21,6 +22,17 @@ std::string format_epoch(const EpochRecord& r, int epochs) {
   if (!std::isnan(r.seconds)) s += fmt::format(" | {:.1f}s", r.seconds);
   if (!std::isnan(r.samples_per_sec)) s += " | " + format_count(r.samples_per_sec) + " samples/s";
   return s;
+}
+
+std::string format_monitor(const insight::GradientMonitor& monitor) {
+  if (monitor.samples().empty()) return "gradients: no sample yet\n";
+  const auto found = monitor.diagnose();
+  if (found.empty())
+    return fmt::format("gradients: healthy ({} samples, the last at step {})\n",
+                       monitor.samples().size(), monitor.samples().back().step);
+  std::string out;
+  for (const auto& d : found) out += "gradients: " + d.to_string() + "\n";
+  return out;
 }
 
 History fit(const FitOptions& options, const std::function<TrainResult(int)>& train,
@@ -47,6 +59,11 @@ History fit(const FitOptions& options, const std::function<TrainResult(int)>& tr
     }
     history.add(r);
     if (log) *log << format_epoch(r, options.epochs_) << std::endl;
+    if (options.monitor_) {
+      if (log) *log << format_monitor(*options.monitor_) << std::flush;
+      if (!options.monitor_svg_.empty() && !options.monitor_->samples().empty())
+        options.monitor_->write_svg(options.monitor_svg_, fmt::format("after epoch {}", epoch));
+    }
     bool stop = false;
     for (Callback* cb : callbacks) {
       if (cb && cb->on_epoch_end(r, history)) stop = true;  // every callback sees every epoch

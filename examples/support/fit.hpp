@@ -10,10 +10,15 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <string>
 #include <vector>
 
 #include "callbacks.hpp"
 #include "history.hpp"
+
+namespace xgrad::insight {
+class GradientMonitor;
+}
 
 namespace xgrad::examples {
 
@@ -43,8 +48,19 @@ struct FitOptions {
     log_set_ = true;
     return *this;
   }
+  /// Reports a gradient monitor after each epoch: its diagnoses (or that the gradients look
+  /// healthy) under the epoch line, and its plots rewritten to `svg_path` (none when empty).
+  /// The train function calls monitor.step() after each optimizer step.
+  ///   Example: .monitor(&monitor, "results/gradients.svg")
+  FitOptions& monitor(const insight::GradientMonitor* m, std::string svg_path = "") {
+    monitor_ = m;
+    monitor_svg_ = std::move(svg_path);
+    return *this;
+  }
   int epochs_ = 10;
   std::ostream* log_ = nullptr;
+  const insight::GradientMonitor* monitor_ = nullptr;
+  std::string monitor_svg_;
   bool log_set_ = false;
 };
 
@@ -54,6 +70,9 @@ struct FitOptions {
 History fit(const FitOptions& options, const std::function<TrainResult(int epoch)>& train,
             const std::function<EvalResult(int epoch)>& eval,
             const std::vector<Callback*>& callbacks = {});
+
+/// What fit() prints for a monitor after an epoch: one line when healthy, else each diagnosis.
+std::string format_monitor(const insight::GradientMonitor& monitor);
 
 /// The summary line fit() prints for a record.
 ///   "epoch  3/10 | train loss 0.4123 | test loss 0.4500 | test acc 84.12% | lr 1e-03 | 12.3s

@@ -1,10 +1,11 @@
-// History::to_svg: a hand-written SVG chart, no dependencies. Two panels side by side: loss
-// (train and test) and test accuracy per epoch, with ticks, grid, axis labels and a legend.
+// History::to_svg: a hand-written SVG chart, nothing beyond xgrad. Two panels side by side:
+// loss (train and test) and test accuracy per epoch, with ticks, grid, axis labels, a legend.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
+#include <xgrad/insight/svg.hpp>
 
 #include "history.hpp"
 
@@ -15,27 +16,9 @@ constexpr double kWidth = 960, kHeight = 420;
 constexpr double kPanelWidth = 470;         // two panels side by side
 constexpr double kTop = 70, kBottom = 350;  // plot area, in canvas coordinates
 
+/// SVG text escaping is the library's (insight/svg.hpp).
 std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return insight::xml_escape(s);
 }
 
 // An axis range rounded out to a "nice" step (1, 2 or 5 times a power of ten), never empty.
