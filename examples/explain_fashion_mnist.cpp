@@ -15,10 +15,12 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 #include <xgrad/xgrad.hpp>
 
+#include "support/checkpoint_sizes.hpp"
+
 namespace xg = xgrad;
+namespace ex = xgrad::examples;
 namespace nn = xgrad::nn;
 namespace data = xgrad::data;
 namespace explain = xgrad::explain;
@@ -46,8 +48,8 @@ nn::MLP load_model(const std::string& path) {
   xg::load_tensors(path, &metadata);
   std::vector<int64_t> sizes = {kSide * kSide};
   if (metadata.count("hidden")) {
-    std::stringstream hidden(metadata.at("hidden"));
-    for (std::string size; std::getline(hidden, size, ',');) sizes.push_back(std::stoll(size));
+    const auto hidden = ex::parse_hidden_sizes(metadata.at("hidden"), path);
+    sizes.insert(sizes.end(), hidden.begin(), hidden.end());
   } else {
     sizes.insert(sizes.end(), {256, 128});  // the main example's default
   }

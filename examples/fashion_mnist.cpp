@@ -15,7 +15,6 @@
 // directory with the four IDX files (--data).
 #include <CLI/CLI.hpp>
 
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -23,6 +22,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include "support/callbacks.hpp"
+#include "support/checkpoint_sizes.hpp"
 #include "support/cli.hpp"
 #include "support/confusion_matrix.hpp"
 #include "support/fit.hpp"
@@ -85,20 +85,6 @@ Evaluation evaluate(nn::MLP& model, const data::TensorDataset& test) {
   result.loss = loss_sum / static_cast<double>(test.size());
   model.train();
   return result;
-}
-
-/// One size of a checkpoint's "hidden" metadata ("256,128"); a ValueError naming the file when
-/// it is not a layer size (a hand-edited or foreign checkpoint).
-int64_t parse_layer_size(const std::string& text, const std::string& all, const std::string& path) {
-  int64_t size = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), size);
-  if (ec != std::errc() || end != text.data() + text.size() || size < 1 || size > 1000000) {
-    throw xg::ValueError(fmt::format(
-        "checkpoint '{}': its \"hidden\" metadata '{}' is not a comma-separated list of layer "
-        "sizes in [1, 1000000] ('{}' is not one); was it written by this example?",
-        path, all, text));
-  }
-  return size;
 }
 
 void print_report(const Evaluation& e) {
@@ -171,12 +157,8 @@ int main(int argc, char** argv) {
       // The checkpoint says which hidden sizes it was trained with.
       xg::Metadata metadata;
       xg::load_tensors(s.evaluate, &metadata);
-      if (metadata.count("hidden")) {
-        s.hidden.clear();
-        std::stringstream sizes(metadata.at("hidden"));
-        for (std::string size; std::getline(sizes, size, ',');)
-          s.hidden.push_back(parse_layer_size(size, metadata.at("hidden"), s.evaluate));
-      }
+      if (metadata.count("hidden"))
+        s.hidden = ex::parse_hidden_sizes(metadata.at("hidden"), s.evaluate);
       nn::MLP model = make_model(s);
       nn::load(model, s.evaluate);
       auto e = evaluate(model, test);

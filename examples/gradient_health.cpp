@@ -16,6 +16,8 @@
 #include <iostream>
 #include <xgrad/xgrad.hpp>
 
+#include "support/cli.hpp"
+
 namespace xg = xgrad;
 namespace nn = xgrad::nn;
 namespace optim = xgrad::optim;
@@ -136,11 +138,13 @@ int main(int argc, char** argv) {
   Settings s;
   CLI::App app{"Diagnose vanishing and exploding gradients in a deep MLP, and fix them"};
   app.add_option("--steps", s.steps, "training steps per model")->check(CLI::Range(20, 100000));
-  app.add_option("--every", s.every, "monitor every N steps")->check(CLI::PositiveNumber);
+  app.add_option("--every", s.every, "monitor every N steps")
+      ->check(xgrad::examples::integer_in(1, 100000));
   app.add_option("--depth", s.depth, "Linear layers")->check(CLI::Range(3, 200));
-  app.add_option("--width", s.width, "hidden units per layer")->check(CLI::PositiveNumber);
+  app.add_option("--width", s.width, "hidden units per layer")
+      ->check(xgrad::examples::integer_in(1, 100000));
   app.add_option("--lr", s.lr, "SGD learning rate (momentum 0.9), the same for all three")
-      ->check(CLI::PositiveNumber);
+      ->check(xgrad::examples::positive_number());
   app.add_option("--seed", s.seed, "random seed");
   app.add_option("--out", s.out_dir, "where the plots go");
   CLI11_PARSE(app, argc, argv);

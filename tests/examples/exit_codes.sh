@@ -60,6 +60,12 @@ expect "fashion_mnist --evaluate with bad hidden metadata" 1 "is not a comma-sep
   "$bin/fashion_mnist" --synthetic --limit 100 --out "$work/fm" \
   --evaluate "$work/bad_hidden.safetensors"
 
+expect "explain_fashion_mnist with bad hidden metadata" 1 "is not a comma-separated list" -- \
+  "$bin/explain_fashion_mnist" --checkpoint "$work/bad_hidden.safetensors" \
+  --data "$work/fm/synthetic-data" --out "$work/explain"
+expect "gradient_health --every 0" 105 "must be a whole number in [1, 100000], got 0" -- \
+  "$bin/gradient_health" --every 0
+
 # A header of 100,000 nested arrays.
 deep=$(printf '%*s' 100000 '' | tr ' ' '[')1$(printf '%*s' 100000 '' | tr ' ' ']')
 safetensors_with_header "{\"w\":{\"dtype\":\"F32\",\"shape\":$deep,\"data_offsets\":[0,4]}}" \
