@@ -1,6 +1,7 @@
 #include "core/creation.hpp"
 
 #include <fmt/format.h>
+#include <sys/sysinfo.h>
 
 #include <cmath>
 #include <iterator>
@@ -16,11 +17,27 @@ Tensor empty_tensor(const Shape& shape, DType dtype) {
   return visit_dtype(dtype, [&](auto t) { return empty_tensor<decltype(t)>(shape); });
 }
 
+namespace {
+/// This machine's memory and swap in bytes (read once). A request above it cannot succeed;
+/// refusing it up front gives the same OutOfMemoryError everywhere, also under sanitizers whose
+/// operator new aborts instead of throwing std::bad_alloc.
+uint64_t memory_and_swap_bytes() {
+  static const uint64_t bytes = [] {
+    struct sysinfo info {};
+    if (::sysinfo(&info) != 0) return std::numeric_limits<uint64_t>::max();
+    return (uint64_t{info.totalram} + uint64_t{info.totalswap}) * info.mem_unit;
+  }();
+  return bytes;
+}
+}  // namespace
+
 std::size_t buffer_elements(const Shape& shape, DType dtype) {
   const int64_t n = shape_numel(shape);  // ShapeError for negative sizes and overflow
   const auto max_elements =
       static_cast<uint64_t>(std::numeric_limits<std::ptrdiff_t>::max()) / dtype_size(dtype);
-  if (static_cast<uint64_t>(n) > max_elements) throw_out_of_memory(shape, dtype);
+  if (static_cast<uint64_t>(n) > max_elements ||
+      static_cast<uint64_t>(n) * dtype_size(dtype) > memory_and_swap_bytes())
+    throw_out_of_memory(shape, dtype);
   return static_cast<std::size_t>(n);
 }
 
@@ -33,9 +50,10 @@ void throw_out_of_memory(const Shape& shape, DType dtype) {
   while (scaled >= 1024 && unit + 1 < std::size(units)) scaled /= 1024, ++unit;
   throw OutOfMemoryError(fmt::format(
       "out of memory: a {} tensor of shape {} needs {:.0f} bytes ({:.1f} {}), more than this "
-      "machine can allocate (a size in the shape much larger than intended?)",
+      "machine can allocate ({:.1f} GiB of memory and swap; a size in the shape much larger "
+      "than intended?)",
       dtype_name(dtype), shape_str(shape), static_cast<double>(bytes), static_cast<double>(scaled),
-      units[unit]));
+      units[unit], static_cast<double>(memory_and_swap_bytes()) / (1024.0 * 1024 * 1024)));
 }
 
 void throw_int64_range(double v, const char* fn) {
