@@ -18,6 +18,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include "support/checkpoint_sizes.hpp"
+#include "support/fashion_classes.hpp"
 
 namespace xg = xgrad;
 namespace ex = xgrad::examples;
@@ -29,9 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kClassNames = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
-                                              "Coat",        "Sandal",    "Shirt",    "Sneaker",
-                                              "Bag",         "Ankle boot"};
+const std::vector<std::string>& kClassNames = ex::kFashionClassNames;
 constexpr int64_t kSide = 28, kClasses = 10;
 
 struct Settings {

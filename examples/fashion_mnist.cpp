@@ -25,6 +25,7 @@
 #include "support/checkpoint_sizes.hpp"
 #include "support/cli.hpp"
 #include "support/confusion_matrix.hpp"
+#include "support/fashion_classes.hpp"
 #include "support/fit.hpp"
 #include "support/progress_bar.hpp"
 #include "support/synthetic_mnist.hpp"
@@ -38,9 +39,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kClassNames = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
-                                              "Coat",        "Sandal",    "Shirt",    "Sneaker",
-                                              "Bag",         "Ankle boot"};
+const std::vector<std::string>& kClassNames = ex::kFashionClassNames;
 
 struct Settings {
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
