@@ -5,7 +5,7 @@
 // torch::data::datasets::MNIST cannot read) and copied into torch tensors; only training is
 // timed, as in the example. Prints one line per epoch and a final `samples_per_sec=<median>`.
 //
-//   fashion_mnist_torch [--data DIR] [--epochs 3]
+//   fashion_mnist_torch [--data DIR] [--epochs 3] [--threads N]
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -18,12 +18,16 @@
 int main(int argc, char** argv) {
   std::string dir = "/usr/share/datasets/fashion-mnist";
   int epochs = 3;
+  int threads = 0;  // 0: libtorch's default (one per core)
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--data")
       dir = argv[i + 1];
     else if (std::string(argv[i]) == "--epochs")
       epochs = std::stoi(argv[i + 1]);
+    else if (std::string(argv[i]) == "--threads")
+      threads = std::stoi(argv[i + 1]);
   }
+  if (threads > 0) torch::set_num_threads(threads);
   auto data = xgrad::data::load_mnist(dir, /*train=*/true);
   const int64_t n = data.size();
   auto x = torch::from_blob(data.inputs().data_ptr<float>(), {n, 784}, torch::kFloat32).clone();
