@@ -40,6 +40,7 @@
 #include "nn/normalization.hpp"
 #include "nn/serialize.hpp"
 #include "ops/activation.hpp"
+#include "ops/cholesky.hpp"
 #include "ops/elementwise.hpp"
 #include "ops/functional.hpp"
 #include "ops/linalg.hpp"
