@@ -52,3 +52,4 @@
 #include "optim/lr_schedulers.hpp"
 #include "optim/optimizers.hpp"
 #include "optim/regularizer_registry.hpp"
+#include "tune/tune.hpp"
