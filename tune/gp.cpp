@@ -29,7 +29,8 @@ Tensor vec(const std::vector<double>& v, Shape shape) { return tensor(v, shape, 
 
 // θ = [log ℓ_1..d, log s², log σ²] -> the negative log posterior (up to a constant).
 // D holds the squared differences per input, [d, n*n]; y the standardised values [n, 1].
-Tensor neg_log_posterior(const Tensor& theta, const Tensor& D, const Tensor& y, int64_t n, int64_t d) {
+Tensor neg_log_posterior(const Tensor& theta, const Tensor& D, const Tensor& y, const Tensor& I,
+                         int64_t n, int64_t d) {
   const Tensor log_ls = slice(theta, 0, 0, d);
   const Tensor log_signal = slice(theta, 0, d, d + 1);
   const Tensor log_noise = slice(theta, 0, d + 1, d + 2);
@@ -39,7 +40,7 @@ Tensor neg_log_posterior(const Tensor& theta, const Tensor& D, const Tensor& y, 
   // shift keeps it finite (and it meets a zero dr²/dθ there, so the gradient is exact).
   const Tensor s5r = sqrt(r2 + 1e-12) * kSqrt5;
   const Tensor k = exp(log_signal) * ((1.0 + s5r + r2 * (5.0 / 3.0)) * exp(-s5r));
-  const Tensor K = k + eye(n, -1, kFloat64) * (exp(log_noise) + kJitter);
+  const Tensor K = k + I * (exp(log_noise) + kJitter);
   const Tensor L = cholesky(K);
   const Tensor alpha = cholesky_solve(y, L);
   const Tensor nll = sum(y * alpha) * 0.5 + sum(log(diagonal(L)));
@@ -99,6 +100,7 @@ GpModel GpModel::fit(const std::vector<double>& x, const std::vector<double>& y,
       }
   const Tensor D = vec(diff, {d, n * n});
   const Tensor Y = vec(m.y_std_, {n, 1});
+  const Tensor I = eye(n, -1, kFloat64);
 
   double best_loss = std::numeric_limits<double>::infinity();
   GpHyper best = starts.front();
@@ -111,7 +113,7 @@ GpModel GpModel::fit(const std::vector<double>& x, const std::vector<double>& y,
       optim::LBFGS opt({theta}, optim::LBFGSOptions(1).max_iter(60).line_search_fn("strong_wolfe"));
       opt.step([&] {
         opt.zero_grad();
-        Tensor loss = neg_log_posterior(theta, D, Y, n, d);
+        Tensor loss = neg_log_posterior(theta, D, Y, I, n, d);
         loss.backward();
         return loss;
       });
@@ -125,7 +127,7 @@ GpModel GpModel::fit(const std::vector<double>& x, const std::vector<double>& y,
       tc.push_back(h.log_signal);
       tc.push_back(h.log_noise);
       NoGradGuard no_grad;
-      const double loss = neg_log_posterior(vec(tc, {d + 2}), D, Y, n, d).item();
+      const double loss = neg_log_posterior(vec(tc, {d + 2}), D, Y, I, n, d).item();
       if (std::isfinite(loss) && loss < best_loss) {
         best_loss = loss;
         best = h;
@@ -199,8 +201,13 @@ void GpModel::predict(const double* x, double* mean, double* var, double* dmean,
   double quad = 0;
   for (int64_t a = 0; a < n; ++a) {
     const double* row = &k_inv_[size_t(a * n)];
-    double s = 0;
-    for (int64_t b = 0; b < n; ++b) s += row[b] * k[size_t(b)];
+    // Four partial sums: the compiler may not reorder one floating-point sum into vector lanes.
+    double acc[4] = {0, 0, 0, 0};
+    int64_t b = 0;
+    for (; b + 4 <= n; b += 4)
+      for (int l = 0; l < 4; ++l) acc[l] += row[b + l] * k[size_t(b + l)];
+    for (; b < n; ++b) acc[0] += row[b] * k[size_t(b)];
+    const double s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
     w[size_t(a)] = s;
     quad += s * k[size_t(a)];
   }
@@ -216,6 +223,35 @@ void GpModel::predict(const double* x, double* mean, double* var, double* dmean,
     }
     if (dmean) dmean[j] = gm;
     if (dvar) dvar[j] = -2 * gv;
+  }
+}
+
+void GpModel::predict_batch(const double* X, int64_t m, double* mean, double* var) const {
+  const int64_t n = n_, d = d_;
+  const double s2 = std::exp(hyper_.log_signal);
+  std::vector<double> ks(static_cast<size_t>(m * n));
+  for (int64_t c = 0; c < m; ++c) {
+    const double* x = X + c * d;
+    double mu = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      double r2 = 0;
+      const double* xi = &x_[size_t(i * d)];
+      for (int64_t j = 0; j < d; ++j) r2 += (x[j] - xi[j]) * (x[j] - xi[j]) * inv_l2_[size_t(j)];
+      const double r = std::sqrt(r2);
+      const double k = s2 * (1 + kSqrt5 * r + 5.0 / 3.0 * r2) * std::exp(-kSqrt5 * r);
+      ks[size_t(c * n + i)] = k;
+      mu += k * alpha_[size_t(i)];
+    }
+    mean[c] = mu;
+  }
+  NoGradGuard no_grad;
+  const Tensor Ks = vec(ks, {m, n});
+  const Tensor W = mm(Ks, vec(k_inv_, {n, n}), false, false);  // K* K⁻¹ (K⁻¹ is symmetric)
+  const double* w = raw_data<double>(W);
+  for (int64_t c = 0; c < m; ++c) {
+    double quad = 0;
+    for (int64_t i = 0; i < n; ++i) quad += w[c * n + i] * ks[size_t(c * n + i)];
+    var[c] = std::max(s2 - quad, 1e-12 * s2);
   }
 }
 

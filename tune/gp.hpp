@@ -35,6 +35,9 @@ class GpModel {
 
   /// Mean and variance at x [d] in standardised units; gradients into dmean, dvar when not null.
   void predict(const double* x, double* mean, double* var, double* dmean, double* dvar) const;
+  /// Mean and variance at m points X (row-major [m, d]) at once: the products with K⁻¹ as
+  /// one matrix product (what scoring thousands of candidates needs).
+  void predict_batch(const double* X, int64_t m, double* mean, double* var) const;
   /// Smallest standardised observed value (what expected improvement improves on).
   double best_std() const { return best_std_; }
   double standardise(double y) const { return (y - y_mean_) / y_scale_; }

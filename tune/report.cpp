@@ -21,7 +21,8 @@ std::set<std::string> param_names(const std::vector<FrozenTrial>& trials) {
 }
 
 std::string cell(const Value& v) {
-  return v.type() == Value::Type::Double ? fmt::format("{:.6g}", v.as_double("")) : v.to_string();
+  if (v.type() == Value::Type::Double) return fmt::format("{:.6g}", v.as_double(""));
+  return v.type() == Value::Type::String ? v.as_string("") : v.to_string();
 }
 
 // RFC 4180: quote a field holding a comma, a quote or a line break.

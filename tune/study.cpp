@@ -160,15 +160,23 @@ bool Study::run_one(const Objective& objective, int64_t n_trials,
   const int64_t n_done = ++finished_;
   std::lock_guard<std::mutex> lock(callback_mutex_);
   if (options_.progress_) {
+    // "trial n/N": of this call's n_trials, or of the study's max_trials (counting the trials
+    // earlier runs finished, so a resumed study counts on).
     std::string best = "-";
+    int64_t n = n_done, alive = 0;
+    std::string of = n_trials > 0 ? std::to_string(n_trials) : "?";
     try {
       const auto b = best_trial();
       best = fmt::format("{} (trial {})", short_value(b.value), b.number);
     } catch (const ValueError&) {
     }
-    std::cerr << fmt::format("[tune] trial {}/{} #{} {} value {}  best {}\n", n_done,
-                             n_trials > 0 ? std::to_string(n_trials) : "?", done.number,
-                             to_string(state), short_value(value), best);
+    if (n_trials <= 0 && options_.max_trials_ >= 0) {
+      for (const auto& t : trials()) alive += t.finished() && t.state != TrialState::Fail;
+      n = alive;
+      of = std::to_string(options_.max_trials_);
+    }
+    std::cerr << fmt::format("[tune] trial {}/{}  #{} {}  value {}  best {}\n", n, of,
+                             done.number, to_string(state), short_value(value), best);
   }
   for (const auto& cb : callbacks) cb(*this, done);
   return true;
