@@ -142,7 +142,10 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("tuning on {} training images, validating on {} others (test set unused)\n",
                              tune_train.size(), tune_val.size());
 
-    tune::Study study(tune::StudyOptions().sampler(sampler).pruner(pruner).storage(storage)
+    // The first epoch is noisy: the median pruner waits for the second.
+    const xg::ValueMap pruner_options =
+        pruner == "median" ? xg::ValueMap{{"n_startup_trials", 5}, {"n_warmup_steps", 1}} : xg::ValueMap{};
+    tune::Study study(tune::StudyOptions().sampler(sampler).pruner(pruner, pruner_options).storage(storage)
                           .seed(seed).direction("minimize").study_name("tune_fashion_mnist")
                           .max_trials(trials).progress(true));
     const auto t0 = std::chrono::steady_clock::now();

@@ -53,21 +53,15 @@ class AshaPruner : public Pruner {
   int64_t min_resource_, eta_, rate_;
 };
 
-int64_t option(const ValueMap& o, const char* key, int64_t fallback, int64_t min) {
-  auto it = o.find(key);
-  const int64_t v = it == o.end() ? fallback : it->second.as_int(key);
-  if (v < min) throw ValueError(fmt::format("asha pruner: {} must be >= {}, got {}", key, min, v));
-  return v;
-}
-
 }  // namespace
 
 std::unique_ptr<Pruner> make_asha_pruner(const ValueMap& o) {
   check_options("pruner 'asha'", o,
                         {"min_resource", "reduction_factor", "min_early_stopping_rate"});
-  return std::make_unique<AshaPruner>(option(o, "min_resource", 1, 1),
-                                      option(o, "reduction_factor", 3, 2),
-                                      option(o, "min_early_stopping_rate", 0, 0));
+  const char* what = "pruner 'asha'";
+  return std::make_unique<AshaPruner>(int_option(o, "min_resource", 1, 1, what),
+                                      int_option(o, "reduction_factor", 3, 2, what),
+                                      int_option(o, "min_early_stopping_rate", 0, 0, what));
 }
 
 }  // namespace xgrad::tune

@@ -1,6 +1,8 @@
 // Bayesian optimisation with a Gaussian process (see gp.hpp for the model):
-//   1. the first n_startup_trials trials (default 10) are random (random_sampler's draws);
-//   2. then every proposal fits the GP to the Complete trials over their shared search space
+//   1. until n_startup_trials trials (default 10) have finished, trials are random (the
+//      random sampler's draws);
+//   2. then every proposal fits the GP to the Complete and Pruned trials (see
+//      counts_for_model) over their shared search space
 //      (unit box; log parameters in log space; integers as bins; categoricals one-hot),
 //      from the previous fit and a default start, plus random starts on every 4th fit;
 //   3. trials still running get the constant liar's value (the best value seen) at their
@@ -18,60 +20,12 @@
 #include <mutex>
 #include <numeric>
 
+#include "tune/encoding.hpp"
 #include "tune/gp.hpp"
 #include "tune/sampler.hpp"
 
 namespace xgrad::tune {
 namespace {
-
-int64_t int_option(const ValueMap& o, const char* key, int64_t fallback, int64_t min) {
-  auto it = o.find(key);
-  const int64_t v = it == o.end() ? fallback : it->second.as_int(key);
-  if (v < min) throw ValueError(fmt::format("sampler 'gp': {} must be >= {}, got {}", key, min, v));
-  return v;
-}
-
-// The unit box of a search space: which coordinates belong to which parameter.
-struct Encoding {
-  std::vector<std::string> names;
-  std::vector<Distribution> dists;
-  std::vector<int64_t> offset;      // first coordinate of each parameter
-  std::vector<bool> continuous;     // per coordinate: refined by gradient (not one-hot)
-  int64_t dims = 0;
-
-  explicit Encoding(const SearchSpace& space) {
-    for (const auto& [name, d] : space) {
-      names.push_back(name);
-      dists.push_back(d);
-      offset.push_back(dims);
-      dims += d.unit_dims();
-      for (int64_t k = 0; k < d.unit_dims(); ++k)
-        continuous.push_back(d.kind != Distribution::Kind::Categorical);
-    }
-  }
-  // Internal values from unit coordinates, and the unit coordinates of those values: a point
-  // moved onto the nearest valid configuration.
-  void decode(const double* u, double* internal) const {
-    for (size_t p = 0; p < dists.size(); ++p) internal[p] = dists[p].from_unit(u + offset[p]);
-  }
-  void encode(const double* internal, double* u) const {
-    for (size_t p = 0; p < dists.size(); ++p) dists[p].to_unit(internal[p], u + offset[p]);
-  }
-  void snap(double* u) const {
-    std::vector<double> internal(dists.size());
-    decode(u, internal.data());
-    encode(internal.data(), u);
-  }
-  bool encode_trial(const FrozenTrial& t, const std::map<std::string, ParamRecord>& params,
-                    double* u) const {
-    for (size_t p = 0; p < names.size(); ++p) {
-      auto it = params.find(names[p]);
-      if (it == params.end() || it->second.distribution != dists[p]) return false;
-      dists[p].to_unit(it->second.internal, u + offset[p]);
-    }
-    return true;
-  }
-};
 
 class GpSampler : public Sampler {
  public:
@@ -86,13 +40,13 @@ class GpSampler : public Sampler {
 
   std::map<std::string, double> sample_relative(const SampleContext& ctx,
                                                 const SearchSpace& space) override {
-    const Encoding enc(space);
+    const detail::Encoding enc(space);
     const int64_t D = enc.dims;
     if (D == 0) return {};
     std::vector<double> x, y, pending;
     std::vector<double> u(static_cast<size_t>(D));
     for (const auto& t : ctx.trials) {
-      if (t.state == TrialState::Complete && std::isfinite(t.value) && enc.encode_trial(t, t.params, u.data())) {
+      if (counts_for_model(t) && enc.encode_trial(t, t.params, u.data())) {
         x.insert(x.end(), u.begin(), u.end());
         y.push_back(ctx.direction == Direction::Minimize ? t.value : -t.value);
       } else if (t.state == TrialState::Running && t.number != ctx.trial.number &&
@@ -123,7 +77,7 @@ class GpSampler : public Sampler {
   }
 
  private:
-  std::vector<double> maximise(const GpModel& model, const Encoding& enc,
+  std::vector<double> maximise(const GpModel& model, const detail::Encoding& enc,
                                const std::vector<double>& x, const std::vector<double>& y,
                                std::mt19937_64& rng) const {
     const int64_t D = enc.dims;
@@ -192,7 +146,7 @@ class GpSampler : public Sampler {
   // Projected gradient ascent on log EI over the continuous coordinates, with the gradient
   // scaled by ℓ_j² (a step of similar effect along every input) and an adaptive step:
   // longer after a success, halved after a failure.
-  void refine(const GpModel& model, const Encoding& enc, std::vector<double>& q, double best) const {
+  void refine(const GpModel& model, const detail::Encoding& enc, std::vector<double>& q, double best) const {
     const int64_t D = enc.dims;
     const size_t nd = static_cast<size_t>(D);
     std::vector<double> dm(nd), dv(nd), dir(nd), trial(nd);
@@ -237,10 +191,11 @@ class GpSampler : public Sampler {
 
 std::unique_ptr<Sampler> make_gp_sampler(const ValueMap& o) {
   check_options("sampler 'gp'", o, {"n_startup_trials", "n_candidates", "n_starts", "fit_restarts"});
-  return std::make_unique<GpSampler>(int_option(o, "n_startup_trials", 10, 1),
-                                     int_option(o, "n_candidates", 2000, 1),
-                                     int_option(o, "n_starts", 5, 1),
-                                     int_option(o, "fit_restarts", 3, 1));
+  const char* what = "sampler 'gp'";
+  return std::make_unique<GpSampler>(int_option(o, "n_startup_trials", 10, 1, what),
+                                     int_option(o, "n_candidates", 2000, 1, what),
+                                     int_option(o, "n_starts", 5, 1, what),
+                                     int_option(o, "fit_restarts", 3, 1, what));
 }
 
 }  // namespace xgrad::tune

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <random>
 
+#include "tune/encoding.hpp"
 #include "tune/gp.hpp"
 #include "tune/report.hpp"
 
@@ -16,27 +17,13 @@ namespace xgrad::tune {
 std::map<std::string, double> param_importance(const Study& study, uint64_t seed) {
   const auto trials = study.trials();
   const SearchSpace space = intersection_search_space(trials);
-  std::vector<std::string> names;
-  std::vector<Distribution> dists;
-  std::vector<int64_t> offset;
-  int64_t D = 0;
-  for (const auto& [n, d] : space) {
-    names.push_back(n);
-    dists.push_back(d);
-    offset.push_back(D);
-    D += d.unit_dims();
-  }
+  const detail::Encoding enc(space);
+  const int64_t D = enc.dims;
   std::vector<double> x, y;
+  std::vector<double> u(static_cast<size_t>(D));
   for (const auto& t : trials) {
     if (t.state != TrialState::Complete || !std::isfinite(t.value)) continue;
-    std::vector<double> u(static_cast<size_t>(D));
-    bool ok = true;
-    for (size_t p = 0; p < names.size() && ok; ++p) {
-      auto it = t.params.find(names[p]);
-      ok = it != t.params.end();
-      if (ok) dists[p].to_unit(it->second.internal, &u[size_t(offset[p])]);
-    }
-    if (!ok) continue;
+    if (!enc.encode_trial(t, t.params, u.data())) continue;
     x.insert(x.end(), u.begin(), u.end());
     y.push_back(t.value);
   }
@@ -46,10 +33,9 @@ std::map<std::string, double> param_importance(const Study& study, uint64_t seed
   const GpModel model = GpModel::fit(x, y, D, rng, nullptr, 2);
   std::uniform_real_distribution<double> uni(0.0, 1.0);
   const int N = 2048;
-  auto draw = [&](std::vector<double>& u) {
-    for (auto& v : u) v = uni(rng);
-    for (size_t p = 0; p < dists.size(); ++p)  // snap
-      dists[p].to_unit(dists[p].from_unit(&u[size_t(offset[p])]), &u[size_t(offset[p])]);
+  auto draw = [&](std::vector<double>& p) {
+    for (auto& v : p) v = uni(rng);
+    enc.snap(p.data());
   };
   auto mu = [&](const std::vector<double>& u) {
     double m, v;
@@ -70,16 +56,16 @@ std::map<std::string, double> param_importance(const Study& study, uint64_t seed
   mean /= 2 * N;
   const double var = sq / (2 * N) - mean * mean;
   double total = 0;
-  for (size_t p = 0; p < names.size(); ++p) {
+  for (size_t p = 0; p < enc.names.size(); ++p) {
     double vi = 0;
     for (int k = 0; k < N; ++k) {
       std::vector<double> ab = A[size_t(k)];
-      for (int64_t j = 0; j < dists[p].unit_dims(); ++j)
-        ab[size_t(offset[p] + j)] = B[size_t(k)][size_t(offset[p] + j)];
+      for (int64_t j = 0; j < enc.dists[p].unit_dims(); ++j)
+        ab[size_t(enc.offset[p] + j)] = B[size_t(k)][size_t(enc.offset[p] + j)];
       vi += fb[size_t(k)] * (mu(ab) - fa[size_t(k)]);
     }
     const double s = var > 0 ? std::max(0.0, vi / N / var) : 0.0;
-    out[names[p]] = s;
+    out[enc.names[p]] = s;
     total += s;
   }
   for (auto& [n, s] : out) s = total > 0 ? s / total : 1.0 / double(out.size());

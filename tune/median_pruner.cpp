@@ -47,20 +47,14 @@ class MedianPruner : public Pruner {
   int64_t startup_, warmup_, min_trials_;
 };
 
-int64_t option(const ValueMap& o, const char* key, int64_t fallback) {
-  auto it = o.find(key);
-  const int64_t v = it == o.end() ? fallback : it->second.as_int(key);
-  if (v < 0) throw ValueError(fmt::format("median pruner: {} must be >= 0, got {}", key, v));
-  return v;
-}
-
 }  // namespace
 
 std::unique_ptr<Pruner> make_median_pruner(const ValueMap& o) {
   check_options("pruner 'median'", o, {"n_startup_trials", "n_warmup_steps", "n_min_trials"});
-  return std::make_unique<MedianPruner>(option(o, "n_startup_trials", 5),
-                                        option(o, "n_warmup_steps", 0),
-                                        option(o, "n_min_trials", 1));
+  const char* what = "pruner 'median'";
+  return std::make_unique<MedianPruner>(int_option(o, "n_startup_trials", 5, 0, what),
+                                        int_option(o, "n_warmup_steps", 0, 0, what),
+                                        int_option(o, "n_min_trials", 1, 0, what));
 }
 
 }  // namespace xgrad::tune

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace xgrad::tune {
 
@@ -23,10 +24,14 @@ std::unique_ptr<Sampler> make_sampler(const std::string& name, const ValueMap& o
   return sampler_registry().get(name)(options);
 }
 
+bool counts_for_model(const FrozenTrial& t) {
+  return (t.state == TrialState::Complete || t.state == TrialState::Pruned) && std::isfinite(t.value);
+}
+
 SearchSpace intersection_search_space(const std::vector<FrozenTrial>& trials) {
   std::optional<SearchSpace> space;
   for (const auto& t : trials) {
-    if (t.state != TrialState::Complete) continue;
+    if (!counts_for_model(t)) continue;
     if (!space) {
       space.emplace();
       for (const auto& [name, p] : t.params) (*space)[name] = p.distribution;
@@ -60,6 +65,14 @@ double sample_uniform(const Distribution& d, std::mt19937_64& rng) {
   std::vector<double> unit(static_cast<size_t>(d.unit_dims()));
   for (auto& x : unit) x = u(rng);
   return d.from_unit(unit.data());
+}
+
+int64_t int_option(const ValueMap& o, const char* key, int64_t fallback, int64_t min,
+                   const char* what) {
+  auto it = o.find(key);
+  const int64_t v = it == o.end() ? fallback : it->second.as_int(key);
+  if (v < min) throw ValueError(fmt::format("{}: {} must be >= {}, got {}", what, key, min, v));
+  return v;
 }
 
 void check_options(const char* what, const ValueMap& options,

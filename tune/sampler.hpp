@@ -66,8 +66,12 @@ std::unique_ptr<Sampler> make_random_sampler(const ValueMap& options);
 std::unique_ptr<Sampler> make_grid_sampler(const ValueMap& options);
 std::unique_ptr<Sampler> make_gp_sampler(const ValueMap& options);
 
-/// The parameters (with one range each) that every Complete trial has: the space a joint
-/// proposal covers. Parameters whose range differs between trials are left out.
+/// Whether a trial is data for a model-based sampler: Complete, or Pruned (with its last
+/// reported value: a pruned trial was stopped for being bad, and leaving it out would let the
+/// model believe its region unexplored — with aggressive pruning most trials are pruned).
+bool counts_for_model(const FrozenTrial& t);
+/// The parameters (with one range each) that every trial counting for the model has: the
+/// space a joint proposal covers. Parameters whose range differs between trials are left out.
 SearchSpace intersection_search_space(const std::vector<FrozenTrial>& trials);
 
 /// A seed for (study seed, trial number, salt), well mixed (splitmix64).
@@ -76,6 +80,10 @@ uint64_t derive_seed(uint64_t seed, uint64_t number, const std::string& salt = "
 /// Uniform draw of an internal value for `d` (log scale in log space).
 double sample_uniform(const Distribution& d, std::mt19937_64& rng);
 
+/// options[key] as an integer >= min (fallback when absent); ValueError naming `what` and the
+/// key otherwise.  Example: int_option(o, "n_startup_trials", 10, 1, "sampler 'gp'")
+int64_t int_option(const ValueMap& options, const char* key, int64_t fallback, int64_t min,
+                   const char* what);
 /// Throws ValueError naming `what` (e.g. "sampler 'gp'") when `options` holds a key not in `known`.
 void check_options(const char* what, const ValueMap& options,
                            const std::vector<std::string>& known);

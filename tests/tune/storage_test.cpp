@@ -92,7 +92,9 @@ TEST(SqliteStorage, ResumesAfterKill9MarkingTheInterruptedTrialFailed) {
   EXPECT_EQ(count_state(trials, tune::TrialState::Running), 0);  // orphans marked failed
   EXPECT_GE(count_state(trials, tune::TrialState::Fail), 1);
   for (const auto& t : trials)
-    if (t.state == tune::TrialState::Fail) EXPECT_NE(t.message.find("died"), std::string::npos);
+    if (t.state == tune::TrialState::Fail) {
+      EXPECT_NE(t.message.find("died"), std::string::npos);
+    }
   // Resuming: the finished trials stay, new ones continue the numbering.
   s.optimize([](tune::Trial& t) { return t.suggest_float("x", 0, 1); }, 2);
   EXPECT_EQ(count_state(s.trials(), tune::TrialState::Complete), complete + 2);
