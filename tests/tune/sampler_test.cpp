@@ -15,6 +15,24 @@ using tunetest::branin;
 
 namespace {
 
+// A user's sampler, registered in one line: always the low end of the range.
+class LowSampler : public tune::Sampler {
+ public:
+  double sample_independent(const tune::SampleContext&, const std::string&,
+                            const tune::Distribution& d) override {
+    return d.lo;
+  }
+};
+XGRAD_REGISTER(tune::sampler_registry(), "low",
+               [](const xgrad::ValueMap&) { return std::make_unique<LowSampler>(); });
+
+TEST(Samplers, AUserSamplerRegisteredInOneLineIsUsedByName) {
+  tune::Study s(tune::StudyOptions().sampler("low"));
+  s.optimize([](tune::Trial& t) { return t.suggest_float("x", 2, 3) + double(t.suggest_int("n", 5, 9)); }, 3);
+  EXPECT_EQ(s.best_value(), 7.0);
+  EXPECT_THROW(tune::sampler_registry().add("low", nullptr), xgrad::ValueError);
+}
+
 double mixed_objective(tune::Trial& t) {
   const double x = t.suggest_float("x", -3, 3);
   const double lr = t.suggest_float("lr", 1e-4, 1e-1, true);
