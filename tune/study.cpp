@@ -98,8 +98,11 @@ bool Study::run_one(const Objective& objective, int64_t n_trials,
   auto& core = *core_;
   std::optional<FrozenTrial> record;
   std::vector<FrozenTrial> history;
-  {
-    // Claim and propose under one lock: the next proposal sees this one as pending.
+  // Claim and propose under one lock: the next proposal sees this one as pending. In an arena
+  // of one thread: the GP's ops may split loops into TBB tasks, and a thread waiting for those
+  // inside the n_jobs arena could pick up another trial's task and block on this same lock.
+  tbb::task_arena single(1);
+  single.execute([&] {
     std::lock_guard<std::mutex> lock(propose_mutex_);
     history = core.storage->trials(core.study_id);
     int64_t cap = options_.max_trials_;
@@ -107,19 +110,28 @@ bool Study::run_one(const Objective& objective, int64_t n_trials,
     record = core.storage->start_trial(core.study_id, cap, core.owner);
     if (!record) {
       stop_ = true;
-      return false;
+      return;
     }
     record->seed = derive_seed(core.seed, uint64_t(record->number), "trial");
     record->start_time = now_seconds();
     history = core.storage->trials(core.study_id);
     const SearchSpace space = intersection_search_space(history);
     if (!space.empty()) {
-      const SampleContext ctx{history, *record, core.direction, core.seed};
-      for (const auto& [name, x] : core.sampler->sample_relative(ctx, space))
-        record->proposal[name] = ParamRecord{space.at(name), x};
+      try {
+        const SampleContext ctx{history, *record, core.direction, core.seed};
+        for (const auto& [name, x] : core.sampler->sample_relative(ctx, space))
+          record->proposal[name] = ParamRecord{space.at(name), x};
+      } catch (const std::exception& e) {  // the claimed trial must not stay Running
+        record->state = TrialState::Fail;
+        record->message = std::string("the sampler failed: ") + e.what();
+        record->end_time = now_seconds();
+        core.storage->update_trial(core.study_id, *record);
+        throw;
+      }
     }
     core.storage->update_trial(core.study_id, *record);
-  }
+  });
+  if (!record) return false;
   Trial trial(core_, *record, std::move(history));
   TrialState state = TrialState::Complete;
   double value = std::nan("");
