@@ -110,7 +110,9 @@ GpModel GpModel::fit(const std::vector<double>& x, const std::vector<double>& y,
     t0.push_back(s.log_noise);
     Tensor theta = vec(t0, {d + 2}).requires_grad_();
     try {
-      optim::LBFGS opt({theta}, optim::LBFGSOptions(1).max_iter(60).line_search_fn("strong_wolfe"));
+      // Tolerances in nats and in log-hyperparameters: finer changes do not move a proposal.
+      optim::LBFGS opt({theta}, optim::LBFGSOptions(1).max_iter(50).tolerance_grad(1e-4)
+                                    .tolerance_change(1e-6).line_search_fn("strong_wolfe"));
       opt.step([&] {
         opt.zero_grad();
         Tensor loss = neg_log_posterior(theta, D, Y, I, n, d);

@@ -40,6 +40,10 @@ class Trial {
   /// An integer in [lo, hi]: every `step`-th from lo, or log-uniform (`log`, lo >= 1).
   int64_t suggest_int(const std::string& name, int64_t lo, int64_t hi, bool log = false,
                       int64_t step = 1);
+  /// A number as the 4th argument would silently become `log`: write the step as the 5th,
+  /// suggest_int(name, lo, hi, /*log=*/false, step), suggest_float(name, lo, hi, false, step).
+  int64_t suggest_int(const std::string& name, int64_t lo, int64_t hi, int step) = delete;
+  double suggest_float(const std::string& name, double lo, double hi, double step) = delete;
   /// One of string choices.  Example: t.suggest_categorical("act", {"relu", "tanh"})
   std::string suggest_categorical(const std::string& name, std::initializer_list<const char*> choices);
   std::string suggest_categorical(const std::string& name, const std::vector<std::string>& choices);
