@@ -84,6 +84,7 @@ GpModel GpModel::fit(const std::vector<double>& x, const std::vector<double>& y,
   if (warm && int64_t(warm->log_lengthscale.size()) == d) starts.push_back(*warm);
   starts.push_back(GpHyper{std::vector<double>(size_t(d), std::log(0.5)), 0.0, std::log(1e-3)});
   std::uniform_real_distribution<double> u(std::log(0.05), std::log(2.0));
+  starts.resize(std::min(starts.size(), size_t(std::max(restarts, 1))));  // `restarts` in all
   while (int(starts.size()) < std::max(restarts, 1)) {
     GpHyper h{std::vector<double>(size_t(d)), 0.0, std::log(1e-3)};
     for (auto& l : h.log_lengthscale) l = u(rng);

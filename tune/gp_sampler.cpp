@@ -82,9 +82,10 @@ class GpSampler : public Sampler {
       std::lock_guard<std::mutex> lock(mutex_);
       const GpHyper* warm = last_ && int64_t(last_->log_lengthscale.size()) == D ? &*last_ : nullptr;
       // Random restarts cost most of a proposal and the previous fit is usually close: with a
-      // warm start, they run on every 4th fit only (the warm start and the default always).
+      // warm start, the other fits start from it alone (every 4th: also the default and random
+      // starts).
       const bool full = !warm || y.size() % 4 == 0;
-      GpModel m = GpModel::fit(x, y, D, rng, warm, full ? int(restarts_) : std::min<int>(2, int(restarts_)));
+      GpModel m = GpModel::fit(x, y, D, rng, warm, full ? int(restarts_) : 1);
       last_ = m.hyper();
       return m;
     }();
