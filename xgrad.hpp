@@ -42,6 +42,7 @@
 #include "nn/normalization.hpp"
 #include "nn/serialize.hpp"
 #include "ops/activation.hpp"
+#include "ops/cholesky.hpp"
 #include "ops/elementwise.hpp"
 #include "ops/functional.hpp"
 #include "ops/linalg.hpp"
@@ -53,3 +54,4 @@
 #include "optim/lr_schedulers.hpp"
 #include "optim/optimizers.hpp"
 #include "optim/regularizer_registry.hpp"
+#include "tune/tune.hpp"

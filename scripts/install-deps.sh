@@ -9,6 +9,7 @@ packages=(
   libfmt-dev libtbb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas-dev nlohmann-json3-dev libcli11-dev graphviz
   zlib1g-dev dataset-fashion-mnist openmpi-bin libopenmpi-dev
+  libsqlite3-dev               # tune/: studies kept in SQLite
   clang libclang-rt-14-dev   # fuzz/run.sh: libFuzzer targets built with clang
 )
 packages+=("$@")  # callers may add their own (e.g. graphviz for examples)

@@ -73,5 +73,11 @@ safetensors_with_header "{\"w\":{\"dtype\":\"F32\",\"shape\":$deep,\"data_offset
 expect "fashion_mnist --evaluate on a deeply nested header" 1 "nested deeper than 64 levels" -- \
   "$bin/fashion_mnist" --synthetic --limit 100 --out "$work/fm" --evaluate "$work/deep.safetensors"
 
+expect "tune_fashion_mnist --trials 0" 105 "[1, 100000]" -- "$bin/tune_fashion_mnist" --trials 0
+expect "tune_fashion_mnist --sampler bayes" 1 "unknown sampler 'bayes'" -- \
+  "$bin/tune_fashion_mnist" --synthetic --out "$work/tfm" --sampler bayes
+expect "tune_fashion_mnist --storage in a missing directory" 1 "cannot open" -- \
+  "$bin/tune_fashion_mnist" --synthetic --out "$work/tfm" --storage "sqlite:$work/missing/s.db"
+
 [ "$failures" -eq 0 ] && echo "all example exit codes as expected"
 exit "$failures"
