@@ -409,7 +409,7 @@ void LBFGS::add_to_params(double t, const Tensor& d) {
       for (int64_t i = 0; i < p.numel(); ++i)
         dst[i] = static_cast<T>(std::fma(t, src[i], static_cast<double>(dst[i])));
     });
-    p.impl()->storage->version++;
+    p.bump_version();
     src += p.numel();
   }
 }

@@ -210,7 +210,7 @@ Tensor Optimizer::step(const LossClosure& closure) {
       ++s.step;
       update(p, grad, s, g.options());
       // The rule wrote the data directly: mark it changed so stale saved tensors are detected.
-      p.impl()->storage->version++;
+      p.bump_version();
     }
   }
   return loss;
