@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <map>
 #include <mutex>
 
 #include "optim/lr_anneal.hpp"
@@ -13,22 +12,6 @@
 namespace xgrad::optim {
 namespace {
 
-struct Registry {
-  std::mutex mutex;
-  std::map<std::string, SchedulerFactory> factories;
-};
-
-void add_locked(Registry& r, const std::string& name, SchedulerFactory factory) {
-  if (name.empty()) throw ValueError("register_scheduler: the scheduler needs a name");
-  if (!factory) throw ValueError(fmt::format("register_scheduler: '{}' has no factory", name));
-  if (r.factories.count(name)) {
-    throw ValueError(fmt::format(
-        "register_scheduler: a scheduler named '{}' is already registered; pick another name",
-        name));
-  }
-  r.factories.emplace(name, std::move(factory));
-}
-
 /// A factory for scheduler S with options O (O::from_map checks the keys).
 template <class S, class O>
 SchedulerFactory factory_of() {
@@ -37,51 +20,46 @@ SchedulerFactory factory_of() {
   };
 }
 
-// Built-ins are added on first use, not by static initialisers a static library may drop.
-Registry& registry() {
-  static Registry r;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    add_locked(r, "step", factory_of<StepLR, StepLROptions>());
-    add_locked(r, "multistep", factory_of<MultiStepLR, MultiStepLROptions>());
-    add_locked(r, "exponential", factory_of<ExponentialLR, ExponentialLROptions>());
-    add_locked(r, "cosine", factory_of<CosineAnnealingLR, CosineAnnealingLROptions>());
-    add_locked(r, "linear", factory_of<LinearLR, LinearLROptions>());
-    add_locked(r, "onecycle", factory_of<OneCycleLR, OneCycleLROptions>());
-  });
-  return r;
-}
-
-std::vector<std::string> names_locked(const Registry& r) {
-  std::vector<std::string> names;
-  for (const auto& entry : r.factories) names.push_back(entry.first);
-  return names;
-}
-
 }  // namespace
 
+// Built-ins are added on first use, not by static initialisers a static library may drop.
+Registry<SchedulerFactory>& scheduler_registry() {
+  static Registry<SchedulerFactory> registry("scheduler");
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registry.add("step", factory_of<StepLR, StepLROptions>());
+    registry.add("multistep", factory_of<MultiStepLR, MultiStepLROptions>());
+    registry.add("exponential", factory_of<ExponentialLR, ExponentialLROptions>());
+    registry.add("cosine", factory_of<CosineAnnealingLR, CosineAnnealingLROptions>());
+    registry.add("linear", factory_of<LinearLR, LinearLROptions>());
+    registry.add("onecycle", factory_of<OneCycleLR, OneCycleLROptions>());
+  });
+  return registry;
+}
+
 void register_scheduler(const std::string& name, SchedulerFactory factory) {
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  add_locked(r, name, std::move(factory));
+  if (name.empty()) throw ValueError("register_scheduler: the scheduler needs a name");
+  if (!factory) throw ValueError(fmt::format("register_scheduler: '{}' has no factory", name));
+  auto& registry = scheduler_registry();
+  if (registry.contains(name)) {
+    throw ValueError(fmt::format(
+        "register_scheduler: a scheduler named '{}' is already registered; pick another name",
+        name));
+  }
+  registry.add(name, std::move(factory));
 }
 
 std::unique_ptr<LRScheduler> make_scheduler(const std::string& name, Optimizer& optimizer,
                                             const OptionMap& options) {
-  SchedulerFactory factory;
-  {
-    Registry& r = registry();
-    std::lock_guard<std::mutex> lock(r.mutex);
-    auto it = r.factories.find(name);
-    if (it == r.factories.end()) {
-      throw ValueError(fmt::format(
-          "make_scheduler: no scheduler named '{}'; registered: {} (ReduceLROnPlateau is made "
-          "directly, its step takes the metric)",
-          name, fmt::join(names_locked(r), ", ")));
-    }
-    factory = it->second;
+  const auto& registry = scheduler_registry();
+  const SchedulerFactory* factory = registry.find(name);
+  if (!factory) {
+    throw ValueError(fmt::format(
+        "make_scheduler: no scheduler named '{}'; registered: {} (ReduceLROnPlateau is made "
+        "directly, its step takes the metric)",
+        name, fmt::join(registry.names(), ", ")));
   }
-  auto sched = factory(optimizer, options);
+  auto sched = (*factory)(optimizer, options);
   if (!sched) {
     throw ValueError(fmt::format("make_scheduler: the factory of '{}' returned null", name));
   }
@@ -89,9 +67,7 @@ std::unique_ptr<LRScheduler> make_scheduler(const std::string& name, Optimizer& 
 }
 
 std::vector<std::string> scheduler_names() {
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  return names_locked(r);
+  return scheduler_registry().names();
 }
 
 }  // namespace xgrad::optim

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../ops/registry.hpp"  // XGRAD_CONCAT
+#include "../core/registry.hpp"
 #include "scheduler.hpp"
 
 namespace xgrad::optim {
@@ -18,6 +18,10 @@ namespace xgrad::optim {
 /// Makes a scheduler on `optimizer` from name-keyed options (ValueError on bad options).
 using SchedulerFactory =
     std::function<std::unique_ptr<LRScheduler>(Optimizer& optimizer, const OptionMap& options)>;
+
+/// The scheduler table (core/registry.hpp), built-ins included; what XGRAD_REGISTER_SCHEDULER
+/// adds to.  Example: scheduler_registry().contains("cosine")
+Registry<SchedulerFactory>& scheduler_registry();
 
 /// Adds `name`; ValueError when the name is empty or taken, or the factory is missing.
 ///   Example: register_scheduler("poly", [](Optimizer& o, const OptionMap& m) { return std::make_unique<Poly>(o, m); });
@@ -32,23 +36,19 @@ std::unique_ptr<LRScheduler> make_scheduler(const std::string& name, Optimizer& 
 /// Every registered name, sorted.  Example: scheduler_names()
 std::vector<std::string> scheduler_names();
 
-namespace detail {
-struct SchedulerRegistrar {
-  SchedulerRegistrar(const std::string& name, SchedulerFactory factory) {
-    register_scheduler(name, std::move(factory));
-  }
-};
-}  // namespace detail
+/// The factory of a scheduler class constructible from (Optimizer&, const OptionMap&).
+///   Example: register_scheduler("poly", scheduler_factory_of<PolyLR>());
+template <class Class>
+SchedulerFactory scheduler_factory_of() {
+  return [](Optimizer& opt, const OptionMap& options) -> std::unique_ptr<LRScheduler> {
+    return std::make_unique<Class>(opt, options);
+  };
+}
 
 }  // namespace xgrad::optim
 
 /// Registers `Class` (constructible from `(Optimizer&, const OptionMap&)`) under `name`, at
 /// namespace scope.  Example: XGRAD_REGISTER_SCHEDULER("poly", PolyLR);
-#define XGRAD_REGISTER_SCHEDULER(name, Class)                                                      \
-  static const ::xgrad::optim::detail::SchedulerRegistrar XGRAD_CONCAT(xgrad_scheduler_registrar_, \
-                                                                       __COUNTER__)(               \
-      name,                                                                                        \
-      [](::xgrad::optim::Optimizer& opt, const ::xgrad::optim::OptionMap& options)                 \
-          -> std::unique_ptr<::xgrad::optim::LRScheduler> {                                        \
-        return std::make_unique<Class>(opt, options);                                              \
-      })
+#define XGRAD_REGISTER_SCHEDULER(name, Class)                  \
+  XGRAD_REGISTER(::xgrad::optim::scheduler_registry(), name, \
+                 ::xgrad::optim::scheduler_factory_of<Class>())

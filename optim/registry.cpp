@@ -3,8 +3,8 @@
 #include "optim/registry.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include <map>
 #include <mutex>
 
 #include "optim/adadelta.hpp"
@@ -19,72 +19,53 @@
 #include "optim/sgd.hpp"
 
 namespace xgrad::optim {
-namespace {
 
-struct Registry {
-  std::mutex mutex;
-  std::map<std::string, OptimizerFactory> factories;
-};
-
-Registry& registry() {
-  static Registry r;
+Registry<OptimizerFactory>& optimizer_registry() {
+  static Registry<OptimizerFactory> registry("optimizer");
   static std::once_flag once;
   std::call_once(once, [] {
-    r.factories = {
-        {"sgd", factory_of<SGD>()},         {"adam", factory_of<Adam>()},
-        {"adamw", factory_of<AdamW>()},     {"rmsprop", factory_of<RMSprop>()},
-        {"adagrad", factory_of<Adagrad>()}, {"adadelta", factory_of<Adadelta>()},
-        {"nadam", factory_of<NAdam>()},     {"radam", factory_of<RAdam>()},
-        {"adamax", factory_of<Adamax>()},   {"lbfgs", factory_of<LBFGS>()},
-    };
+    registry.add("sgd", factory_of<SGD>());
+    registry.add("adam", factory_of<Adam>());
+    registry.add("adamw", factory_of<AdamW>());
+    registry.add("rmsprop", factory_of<RMSprop>());
+    registry.add("adagrad", factory_of<Adagrad>());
+    registry.add("adadelta", factory_of<Adadelta>());
+    registry.add("nadam", factory_of<NAdam>());
+    registry.add("radam", factory_of<RAdam>());
+    registry.add("adamax", factory_of<Adamax>());
+    registry.add("lbfgs", factory_of<LBFGS>());
   });
-  return r;
+  return registry;
 }
-
-std::vector<std::string> names_locked(const Registry& r) {
-  std::vector<std::string> names;
-  for (const auto& entry : r.factories) names.push_back(entry.first);
-  return names;
-}
-
-}  // namespace
 
 bool register_optimizer(const std::string& name, OptimizerFactory factory) {
   if (name.empty()) throw ValueError("register_optimizer: the optimizer needs a name");
   if (!factory) {
     throw ValueError(fmt::format("register_optimizer: optimizer '{}' has no factory", name));
   }
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  if (r.factories.count(name)) {
+  auto& registry = optimizer_registry();
+  if (registry.contains(name)) {
     throw ValueError(fmt::format(
         "register_optimizer: an optimizer named '{}' is already registered; pick another name",
         name));
   }
-  r.factories.emplace(name, std::move(factory));
-  return true;
+  return registry.add(name, std::move(factory));
 }
 
 std::vector<std::string> optimizer_names() {
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  return names_locked(r);
+  return optimizer_registry().names();
 }
 
 std::unique_ptr<Optimizer> make(const std::string& name, std::vector<ParamGroup> groups,
                                 const OptionMap& options) {
-  OptimizerFactory factory;
-  {
-    Registry& r = registry();
-    std::lock_guard<std::mutex> lock(r.mutex);
-    auto it = r.factories.find(name);
-    if (it == r.factories.end()) {
-      throw ValueError(fmt::format("optim::make: no optimizer named '{}'; registered: {}", name,
-                                   fmt::join(names_locked(r), ", ")));
-    }
-    factory = it->second;  // called outside the lock: a factory may itself use the registry
+  const auto& registry = optimizer_registry();
+  const OptimizerFactory* factory = registry.find(name);
+  if (!factory) {
+    throw ValueError(fmt::format("optim::make: no optimizer named '{}'; registered: {}", name,
+                                 fmt::join(registry.names(), ", ")));
   }
-  return factory(std::move(groups), options);
+  // Called outside the registry's lock: a factory may itself use the registry.
+  return (*factory)(std::move(groups), options);
 }
 
 std::unique_ptr<Optimizer> make(const std::string& name, std::vector<Tensor> params,

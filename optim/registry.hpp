@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/registry.hpp"
 #include "optimizer.hpp"
 
 namespace xgrad::optim {
@@ -22,6 +23,10 @@ namespace xgrad::optim {
 /// Builds an optimizer over groups from name-keyed options.
 using OptimizerFactory =
     std::function<std::unique_ptr<Optimizer>(std::vector<ParamGroup>, const OptionMap&)>;
+
+/// The optimizer table (core/registry.hpp), built-ins included; what XGRAD_REGISTER_OPTIMIZER
+/// adds to.  Example: optimizer_registry().contains("adam")
+Registry<OptimizerFactory>& optimizer_registry();
 
 /// Registers `factory` under `name`; a name already taken is a ValueError.  Returns true (for
 /// static registration).  Example: register_optimizer("mysgd", [](auto g, auto& o) { ... });
@@ -53,10 +58,8 @@ OptimizerFactory factory_of() {
 
 }  // namespace xgrad::optim
 
-#define XGRAD_OPTIM_CONCAT_INNER(a, b) a##b
-#define XGRAD_OPTIM_CONCAT(a, b) XGRAD_OPTIM_CONCAT_INNER(a, b)
 /// Registers optimizer class `Class` under `name`, at namespace scope, once per program.
 /// Example: XGRAD_REGISTER_OPTIMIZER("lion", Lion);
-#define XGRAD_REGISTER_OPTIMIZER(name, Class)                                      \
-  static const bool XGRAD_OPTIM_CONCAT(xgrad_optimizer_registered_, __COUNTER__) = \
-      ::xgrad::optim::register_optimizer(name, ::xgrad::optim::factory_of<Class>())
+#define XGRAD_REGISTER_OPTIMIZER(name, Class)                          \
+  XGRAD_REGISTER(::xgrad::optim::optimizer_registry(), name, \
+                 ::xgrad::optim::factory_of<Class>())

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "../ops/registry.hpp"  // XGRAD_CONCAT
+#include "../core/registry.hpp"
 #include "options.hpp"
 #include "regularizer.hpp"
 
@@ -22,6 +22,10 @@ namespace xgrad::optim {
 
 /// Makes a regularizer from name-keyed options (throws ValueError on bad options).
 using RegularizerFactory = std::function<std::unique_ptr<Regularizer>(const OptionMap&)>;
+
+/// The regularizer table (core/registry.hpp), built-ins included; what
+/// XGRAD_REGISTER_REGULARIZER adds to.  Example: regularizer_registry().contains("l2")
+Registry<RegularizerFactory>& regularizer_registry();
 
 /// Adds `name`; ValueError when the name is empty or taken, or the factory is missing.
 /// Example: register_regularizer("mine", [](const OptionMap& o) { return std::make_unique<Mine>(o);
@@ -44,24 +48,20 @@ RegularizerOptions regularizer_options_from_map(const OptionMap& options, const 
 /// Example: ElasticNet(elastic_net_options_from_map(o, "elastic_net"))
 ElasticNetOptions elastic_net_options_from_map(const OptionMap& options, const std::string& who);
 
-namespace detail {
-struct RegularizerRegistrar {
-  RegularizerRegistrar(const std::string& name, RegularizerFactory factory) {
-    register_regularizer(name, std::move(factory));
-  }
-};
-}  // namespace detail
+/// The factory of a regularizer class constructible from `const OptionMap&`.
+///   Example: register_regularizer("log_barrier", regularizer_factory_of<LogBarrier>());
+template <class Class>
+RegularizerFactory regularizer_factory_of() {
+  return [](const OptionMap& options) -> std::unique_ptr<Regularizer> {
+    return std::make_unique<Class>(options);
+  };
+}
 
 }  // namespace xgrad::optim
 
 /// Registers `Class` (constructible from `const xgrad::optim::OptionMap&`) under `name`, once
 /// per program, at namespace scope.
 ///   Example: XGRAD_REGISTER_REGULARIZER("log_barrier", LogBarrier);
-#define XGRAD_REGISTER_REGULARIZER(name, Class)                           \
-  static const ::xgrad::optim::detail::RegularizerRegistrar XGRAD_CONCAT( \
-      xgrad_regularizer_registrar_, __COUNTER__)(                         \
-      name,                                                               \
-      [](const ::xgrad::optim::OptionMap& options)                        \
-          -> std::unique_ptr<::xgrad::optim::Regularizer> {               \
-        return std::make_unique<Class>(options);                          \
-      })
+#define XGRAD_REGISTER_REGULARIZER(name, Class)                  \
+  XGRAD_REGISTER(::xgrad::optim::regularizer_registry(), name, \
+                 ::xgrad::optim::regularizer_factory_of<Class>())

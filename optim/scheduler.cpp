@@ -82,42 +82,10 @@ std::vector<double> LRScheduler::shared_base_lrs(
 
 namespace detail {
 
-void read_sched_field(const OptionValue& v, const std::string& key, double& out) {
-  out = v.as_double(key);
-}
-void read_sched_field(const OptionValue& v, const std::string& key, int64_t& out) {
-  out = v.as_int(key);
-}
-void read_sched_field(const OptionValue& v, const std::string& key, bool& out) {
-  out = v.as_bool(key);
-}
-void read_sched_field(const OptionValue& v, const std::string& key, std::string& out) {
-  out = v.as_string(key);
-}
-void read_sched_field(const OptionValue& v, const std::string& key, std::vector<double>& out) {
-  out = v.as_list(key);
-}
-void read_sched_field(const OptionValue& v, const std::string& key, std::vector<int64_t>& out) {
-  std::vector<int64_t> ints;
-  for (double x : v.as_list(key)) {
-    if (!(std::floor(x) == x) || std::fabs(x) > 9.0e15) {
-      throw ValueError(
-          fmt::format("option '{}': expected a list of integers, got {}", key, v.to_string()));
-    }
-    ints.push_back(static_cast<int64_t>(x));
-  }
-  out = std::move(ints);
-}
-
 void throw_missing_option(const std::string& who, const std::string& key,
                           const std::vector<std::string>& valid) {
   throw ValueError(fmt::format("{}: option '{}' is required; valid options: {}", who, key,
                                fmt::join(valid, ", ")));
-}
-
-void rethrow_with_valid(const std::string& who, const std::string& what,
-                        const std::vector<std::string>& valid) {
-  throw ValueError(fmt::format("{}: {}; valid options: {}", who, what, fmt::join(valid, ", ")));
 }
 
 }  // namespace detail

@@ -88,18 +88,10 @@ class LRScheduler {
 };
 
 namespace detail {
-// Name-keyed scheduler options (make_scheduler, from_map): readers for the field types the
-// scheduler options structs use, and the error paths.
-void read_sched_field(const OptionValue& v, const std::string& key, double& out);
-void read_sched_field(const OptionValue& v, const std::string& key, int64_t& out);
-void read_sched_field(const OptionValue& v, const std::string& key, bool& out);
-void read_sched_field(const OptionValue& v, const std::string& key, std::string& out);
-void read_sched_field(const OptionValue& v, const std::string& key, std::vector<double>& out);
-void read_sched_field(const OptionValue& v, const std::string& key, std::vector<int64_t>& out);
+// Name-keyed scheduler options (make_scheduler, from_map): the fields are read with the
+// optimizers' readers (detail::read_field, one per field type); the error paths.
 [[noreturn]] void throw_missing_option(const std::string& who, const std::string& key,
                                        const std::vector<std::string>& valid);
-[[noreturn]] void rethrow_with_valid(const std::string& who, const std::string& what,
-                                     const std::vector<std::string>& valid);
 
 /// Options (a struct with kName and fields()) from `defaults` overridden by `map`; every key
 /// in `required` must be present.
@@ -116,10 +108,10 @@ Options options_from_map(Options options, const OptionMap& map,
   try {
     Options::fields(options, [&](const char* key, auto& field) {
       auto it = map.find(key);
-      if (it != map.end()) read_sched_field(it->second, key, field);
+      if (it != map.end()) read_field(it->second, key, field);
     });
   } catch (const ValueError& e) {
-    rethrow_with_valid(Options::kName, e.what(), valid);
+    rethrow_option_error(Options::kName, e.what(), valid);
   }
   return options;
 }
