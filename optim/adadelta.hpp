@@ -9,25 +9,15 @@ namespace xgrad::optim {
 
 /// Adadelta's options.  Example: AdadeltaOptions(1.0).rho(0.95).eps(1e-6)
 struct AdadeltaOptions : OptionsBase<AdadeltaOptions> {
-  static constexpr const char* kName = "Adadelta";
+  XGRAD_OPTIONS("Adadelta");
   /// Example: AdadeltaOptions(0.5)
   AdadeltaOptions(double lr = 1.0) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(double, rho) = 0.9;
-  XGRAD_ARG(double, eps) = 1e-6;
-  XGRAD_ARG(double, weight_decay) = 0;
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(double, rho) = 0.9;
+  XGRAD_OPTION(double, eps) = 1e-6;
+  XGRAD_OPTION(double, weight_decay) = 0;
   /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
-  XGRAD_ARG(bool, maximize) = false;
-
- public:
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("rho", s.rho_);
-    f("eps", s.eps_);
-    f("weight_decay", s.weight_decay_);
-    f("maximize", s.maximize_);
-  }
+  XGRAD_OPTION(bool, maximize) = false;
 };
 
 /// Adadelta.  Example: Adadelta opt(params); opt.step();

@@ -9,27 +9,16 @@ namespace xgrad::optim {
 
 /// Adagrad's options.  Example: AdagradOptions(0.1).initial_accumulator_value(0.1)
 struct AdagradOptions : OptionsBase<AdagradOptions> {
-  static constexpr const char* kName = "Adagrad";
+  XGRAD_OPTIONS("Adagrad");
   /// Example: AdagradOptions(0.1)
   AdagradOptions(double lr = 1e-2) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(double, lr_decay) = 0;
-  XGRAD_ARG(double, weight_decay) = 0;
-  XGRAD_ARG(double, initial_accumulator_value) = 0;
-  XGRAD_ARG(double, eps) = 1e-10;
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(double, lr_decay) = 0;
+  XGRAD_OPTION(double, weight_decay) = 0;
+  XGRAD_OPTION(double, initial_accumulator_value) = 0;
+  XGRAD_OPTION(double, eps) = 1e-10;
   /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
-  XGRAD_ARG(bool, maximize) = false;
-
- public:
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("lr_decay", s.lr_decay_);
-    f("weight_decay", s.weight_decay_);
-    f("initial_accumulator_value", s.initial_accumulator_value_);
-    f("eps", s.eps_);
-    f("maximize", s.maximize_);
-  }
+  XGRAD_OPTION(bool, maximize) = false;
 };
 
 /// Adagrad.  Example: Adagrad opt(params, AdagradOptions(0.1)); opt.step();

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
+
+#include "optim/adamw.hpp"
 
 #include "optim/kernel_util.hpp"
 
@@ -19,19 +22,22 @@ void detail::check_adam_like(const char* who, double lr, Betas betas, double eps
   check_option(weight_decay >= 0, who, "weight_decay", weight_decay, ">= 0");
 }
 
+std::vector<std::string> detail::adam_state_buffers(bool amsgrad) {
+  if (amsgrad) return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
+  return {"exp_avg", "exp_avg_sq"};
+}
+
 void Adam::validate(const AdamOptions& o) {
-  detail::check_adam_like(AdamOptions::kName, o.lr(), o.betas(), o.eps(), o.weight_decay());
+  detail::check_adam_like(o);
 }
 
 std::vector<std::string> Adam::state_buffers(const AdamOptions& o) {
-  if (o.amsgrad()) return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
-  return {"exp_avg", "exp_avg_sq"};
+  return detail::adam_state_buffers(o.amsgrad());
 }
 
 void Adam::update_param(const Tensor& param, const Tensor& grad, ParamState& state,
                         const AdamOptions& o) {
-  detail::adam_update(param, grad, state, o.lr(), o.betas(), o.eps(), o.weight_decay(), o.amsgrad(),
-                      o.maximize());
+  detail::adam_update(param, grad, state, o);
 }
 
 namespace {
@@ -71,9 +77,29 @@ void adam_chunk(const AdamBuffers<T>& b, const AdamScalars<T>& c, int64_t begin,
 
 }  // namespace
 
-void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& state, double lr,
-                         Betas betas, double eps, double weight_decay, bool amsgrad,
-                         bool maximize) {
+template <class Options>
+void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& state,
+                         const Options& o) {
+  // AdamW decays the weights apart from the gradient (the point of AdamW); Adam adds λθ to it.
+  constexpr bool kDecoupled = std::is_same_v<Options, AdamWOptions>;
+  const double lr = o.lr();
+  const Betas betas = o.betas();
+  const double eps = o.eps();
+  const double weight_decay = kDecoupled ? 0.0 : o.weight_decay();
+  const bool amsgrad = o.amsgrad();
+  const bool maximize = o.maximize();
+  if constexpr (kDecoupled) {
+    // θ ← θ(1 − γλ), a pass of its own before the moments, as PyTorch's AdamW.
+    const double decay = 1 - lr * o.weight_decay();
+    if (decay != 1) {
+      visit_floating(param.dtype(), Options::kName, [&](auto zero) {
+        using T = decltype(zero);
+        T* p = raw_data<T>(param);
+        const T d = T(decay);
+        detail::for_each_index(param.numel(), [&](int64_t i) { p[i] = p[i] * d; });
+      });
+    }
+  }
   const Tensor& m_t = state_buffer(state, "exp_avg", param);
   const Tensor& v_t = state_buffer(state, "exp_avg_sq", param);
   Tensor vmax_t = amsgrad ? state_buffer(state, "max_exp_avg_sq", param) : Tensor();
@@ -83,7 +109,7 @@ void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& st
   const double bias_correction2 = 1 - std::pow(betas.second, step);
   const double step_size = lr / bias_correction1;
   const double bias_correction2_sqrt = std::sqrt(bias_correction2);
-  visit_floating(param.dtype(), "Adam", [&](auto zero) {
+  visit_floating(param.dtype(), Options::kName, [&](auto zero) {
     using T = decltype(zero);
     AdamScalars<T> c{T(betas.first),      T(betas.second),         T(1 - betas.first),
                      T(1 - betas.second), T(weight_decay),         T(eps),
@@ -123,5 +149,10 @@ void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& st
     });
   });
 }
+
+template void detail::adam_update<AdamOptions>(const Tensor&, const Tensor&, ParamState&,
+                                               const AdamOptions&);
+template void detail::adam_update<AdamWOptions>(const Tensor&, const Tensor&, ParamState&,
+                                                const AdamWOptions&);
 
 }  // namespace xgrad::optim

@@ -10,27 +10,16 @@ namespace xgrad::optim {
 
 /// Adam's options.  Example: AdamOptions(1e-3).betas({0.9, 0.99}).weight_decay(1e-2)
 struct AdamOptions : OptionsBase<AdamOptions> {
-  static constexpr const char* kName = "Adam";
+  XGRAD_OPTIONS("Adam");
   /// Example: AdamOptions(3e-4)
   AdamOptions(double lr = 1e-3) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(Betas, betas) = {0.9, 0.999};
-  XGRAD_ARG(double, eps) = 1e-8;
-  XGRAD_ARG(double, weight_decay) = 0;
-  XGRAD_ARG(bool, amsgrad) = false;
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(Betas, betas) = {0.9, 0.999};
+  XGRAD_OPTION(double, eps) = 1e-8;
+  XGRAD_OPTION(double, weight_decay) = 0;
+  XGRAD_OPTION(bool, amsgrad) = false;
   /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
-  XGRAD_ARG(bool, maximize) = false;
-
- public:
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("betas", s.betas_);
-    f("eps", s.eps_);
-    f("weight_decay", s.weight_decay_);
-    f("amsgrad", s.amsgrad_);
-    f("maximize", s.maximize_);
-  }
+  XGRAD_OPTION(bool, maximize) = false;
 };
 
 /// Adam.  Example: Adam opt(params, AdamOptions(1e-3)); opt.step();
@@ -47,12 +36,21 @@ class Adam : public BasicOptimizer<Adam, AdamOptions> {
 };
 
 namespace detail {
-/// Adam's moments and step (shared with AdamW, whose decay is applied before this).
-/// maximize negates the gradient before anything else.
-void adam_update(const Tensor& param, const Tensor& grad, ParamState& state, double lr, Betas betas,
-                 double eps, double weight_decay, bool amsgrad, bool maximize);
-/// The checks Adam-like options share (lr, betas, eps, weight_decay).
+/// The checks every Adam-family option set shares (lr, betas, eps, weight_decay), naming
+/// `who` in the error.
 void check_adam_like(const char* who, double lr, Betas betas, double eps, double weight_decay);
+/// As above for an options struct of the family (Adam, AdamW, NAdam, RAdam, Adamax).
+template <class Options>
+void check_adam_like(const Options& o) {
+  check_adam_like(Options::kName, o.lr(), o.betas(), o.eps(), o.weight_decay());
+}
+/// exp_avg, exp_avg_sq, and max_exp_avg_sq with amsgrad: Adam's and AdamW's state.
+std::vector<std::string> adam_state_buffers(bool amsgrad);
+/// Adam's step on one parameter, read from its options struct: AdamOptions (L2 weight decay
+/// added to the gradient) or AdamWOptions (decoupled: θ ← θ(1 − γλ) first, then Adam without
+/// the L2 term). Defined (and instantiated for both) in adam.cpp.
+template <class Options>
+void adam_update(const Tensor& param, const Tensor& grad, ParamState& state, const Options& o);
 }  // namespace detail
 
 }  // namespace xgrad::optim

@@ -10,7 +10,7 @@
 namespace xgrad::optim {
 
 void Adamax::validate(const AdamaxOptions& o) {
-  detail::check_adam_like(AdamaxOptions::kName, o.lr(), o.betas(), o.eps(), o.weight_decay());
+  detail::check_adam_like(o);
 }
 
 void Adamax::update_param(const Tensor& param, const Tensor& grad, ParamState& state,

@@ -9,25 +9,15 @@ namespace xgrad::optim {
 
 /// Adamax's options.  Example: AdamaxOptions(2e-3).betas({0.9, 0.999})
 struct AdamaxOptions : OptionsBase<AdamaxOptions> {
-  static constexpr const char* kName = "Adamax";
+  XGRAD_OPTIONS("Adamax");
   /// Example: AdamaxOptions(1e-3)
   AdamaxOptions(double lr = 2e-3) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(Betas, betas) = {0.9, 0.999};
-  XGRAD_ARG(double, eps) = 1e-8;
-  XGRAD_ARG(double, weight_decay) = 0;
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(Betas, betas) = {0.9, 0.999};
+  XGRAD_OPTION(double, eps) = 1e-8;
+  XGRAD_OPTION(double, weight_decay) = 0;
   /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
-  XGRAD_ARG(bool, maximize) = false;
-
- public:
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("betas", s.betas_);
-    f("eps", s.eps_);
-    f("weight_decay", s.weight_decay_);
-    f("maximize", s.maximize_);
-  }
+  XGRAD_OPTION(bool, maximize) = false;
 };
 
 /// Adamax.  Example: Adamax opt(params); opt.step();

@@ -9,27 +9,16 @@ namespace xgrad::optim {
 
 /// AdamW's options (weight_decay defaults to 1e-2).  Example: AdamWOptions(1e-3).amsgrad(true)
 struct AdamWOptions : OptionsBase<AdamWOptions> {
-  static constexpr const char* kName = "AdamW";
+  XGRAD_OPTIONS("AdamW");
   /// Example: AdamWOptions(3e-4)
   AdamWOptions(double lr = 1e-3) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(Betas, betas) = {0.9, 0.999};
-  XGRAD_ARG(double, eps) = 1e-8;
-  XGRAD_ARG(double, weight_decay) = 1e-2;
-  XGRAD_ARG(bool, amsgrad) = false;
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(Betas, betas) = {0.9, 0.999};
+  XGRAD_OPTION(double, eps) = 1e-8;
+  XGRAD_OPTION(double, weight_decay) = 1e-2;
+  XGRAD_OPTION(bool, amsgrad) = false;
   /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
-  XGRAD_ARG(bool, maximize) = false;
-
- public:
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("betas", s.betas_);
-    f("eps", s.eps_);
-    f("weight_decay", s.weight_decay_);
-    f("amsgrad", s.amsgrad_);
-    f("maximize", s.maximize_);
-  }
+  XGRAD_OPTION(bool, maximize) = false;
 };
 
 /// AdamW.  Example: AdamW opt(params, AdamWOptions(1e-3)); opt.step();

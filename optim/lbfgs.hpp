@@ -14,33 +14,21 @@ namespace xgrad::optim {
 
 /// LBFGS's options.  Example: LBFGSOptions(1).max_iter(20).line_search_fn("strong_wolfe")
 struct LBFGSOptions : OptionsBase<LBFGSOptions> {
-  static constexpr const char* kName = "LBFGS";
+  XGRAD_OPTIONS("LBFGS");
   /// Example: LBFGSOptions(0.5)
   LBFGSOptions(double lr = 1) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
+  XGRAD_OPTION(double, lr);
   /// Iterations per step().
-  XGRAD_ARG(int64_t, max_iter) = 20;
+  XGRAD_OPTION(int64_t, max_iter) = 20;
   /// Closure evaluations per step(); 0 means max_iter * 5 / 4 (PyTorch's default).
-  XGRAD_ARG(int64_t, max_eval) = 0;
+  XGRAD_OPTION(int64_t, max_eval) = 0;
   /// Stop when every |gradient| is at most this.
-  XGRAD_ARG(double, tolerance_grad) = 1e-7;
+  XGRAD_OPTION(double, tolerance_grad) = 1e-7;
   /// Stop when the loss or the step changes less than this.
-  XGRAD_ARG(double, tolerance_change) = 1e-9;
-  XGRAD_ARG(int64_t, history_size) = 100;
+  XGRAD_OPTION(double, tolerance_change) = 1e-9;
+  XGRAD_OPTION(int64_t, history_size) = 100;
   /// "" (or "none") for fixed steps of lr, or "strong_wolfe".
-  XGRAD_ARG(std::string, line_search_fn) = "";
-
- public:
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("max_iter", s.max_iter_);
-    f("max_eval", s.max_eval_);
-    f("tolerance_grad", s.tolerance_grad_);
-    f("tolerance_change", s.tolerance_change_);
-    f("history_size", s.history_size_);
-    f("line_search_fn", s.line_search_fn_);
-  }
+  XGRAD_OPTION(std::string, line_search_fn) = "";
 };
 
 /// L-BFGS.  Example: LBFGS opt(params, LBFGSOptions(1)); opt.step(closure);

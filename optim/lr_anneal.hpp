@@ -11,20 +11,15 @@ namespace xgrad::optim {
 /// CosineAnnealingLR: η = η_min + (base − η_min)(1 + cos(π·epoch/T_max))/2, continued past
 /// T_max as a cosine wave.  Example: CosineAnnealingLROptions(100).eta_min(1e-5)
 struct CosineAnnealingLROptions {
-  static constexpr const char* kName = "CosineAnnealingLR";
+  XGRAD_OPTIONS("CosineAnnealingLR");
   /// Example: CosineAnnealingLROptions(50)
   explicit CosineAnnealingLROptions(int64_t T_max) : T_max_(T_max) {}
-  XGRAD_ARG(int64_t, T_max);
-  XGRAD_ARG(double, eta_min) = 0.0;
+  XGRAD_OPTION(int64_t, T_max);
+  XGRAD_OPTION(double, eta_min) = 0.0;
 
  public:
   /// Keys T_max (required), eta_min.  Example: CosineAnnealingLROptions::from_map({{"T_max", 40}})
   static CosineAnnealingLROptions from_map(const OptionMap& options);
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("T_max", s.T_max_);
-    f("eta_min", s.eta_min_);
-  }
 };
 
 /// Cosine annealing from the base lr to eta_min over T_max epochs, in PyTorch's recursive
@@ -48,21 +43,15 @@ class CosineAnnealingLR : public LRScheduler {
 /// LinearLR: the factor on the base lr goes linearly from start_factor to end_factor over
 /// total_iters epochs, then stays.  Example: LinearLROptions().start_factor(0.1).total_iters(10)
 struct LinearLROptions {
-  static constexpr const char* kName = "LinearLR";
-  XGRAD_ARG(double, start_factor) = 1.0 / 3.0;
-  XGRAD_ARG(double, end_factor) = 1.0;
-  XGRAD_ARG(int64_t, total_iters) = 5;
+  XGRAD_OPTIONS("LinearLR");
+  XGRAD_OPTION(double, start_factor) = 1.0 / 3.0;
+  XGRAD_OPTION(double, end_factor) = 1.0;
+  XGRAD_OPTION(int64_t, total_iters) = 5;
 
  public:
   /// Keys start_factor, end_factor, total_iters.
   ///   Example: LinearLROptions::from_map({{"total_iters", 10}})
   static LinearLROptions from_map(const OptionMap& options);
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("start_factor", s.start_factor_);
-    f("end_factor", s.end_factor_);
-    f("total_iters", s.total_iters_);
-  }
 };
 
 /// Linear warmup (or decay) of the lr factor.

@@ -10,20 +10,15 @@ namespace xgrad::optim {
 
 /// StepLR: lr = base·γ^⌊epoch / step_size⌋.  Example: StepLROptions(30).gamma(0.1)
 struct StepLROptions {
-  static constexpr const char* kName = "StepLR";
+  XGRAD_OPTIONS("StepLR");
   /// Example: StepLROptions(10)
   explicit StepLROptions(int64_t step_size) : step_size_(step_size) {}
-  XGRAD_ARG(int64_t, step_size);
-  XGRAD_ARG(double, gamma) = 0.1;
+  XGRAD_OPTION(int64_t, step_size);
+  XGRAD_OPTION(double, gamma) = 0.1;
 
  public:
   /// Keys step_size (required), gamma.  Example: StepLROptions::from_map({{"step_size", 10}})
   static StepLROptions from_map(const OptionMap& options);
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("step_size", s.step_size_);
-    f("gamma", s.gamma_);
-  }
 };
 
 /// Multiplies the lr by γ every step_size epochs.  Example: StepLR sched(opt, StepLROptions(30));
@@ -43,22 +38,17 @@ class StepLR : public LRScheduler {
 
 /// MultiStepLR: lr = base·γ^(number of milestones ≤ epoch).  Example: MultiStepLROptions({30, 80})
 struct MultiStepLROptions {
-  static constexpr const char* kName = "MultiStepLR";
+  XGRAD_OPTIONS("MultiStepLR");
   /// Example: MultiStepLROptions({20, 50, 80})
   explicit MultiStepLROptions(std::vector<int64_t> milestones)
       : milestones_(std::move(milestones)) {}
-  XGRAD_ARG(std::vector<int64_t>, milestones);
-  XGRAD_ARG(double, gamma) = 0.1;
+  XGRAD_OPTION(std::vector<int64_t>, milestones);
+  XGRAD_OPTION(double, gamma) = 0.1;
 
  public:
   /// Keys milestones (required), gamma.
   ///   Example: MultiStepLROptions::from_map({{"milestones", {20, 50}}})
   static MultiStepLROptions from_map(const OptionMap& options);
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("milestones", s.milestones_);
-    f("gamma", s.gamma_);
-  }
 };
 
 /// Multiplies the lr by γ at each milestone (a repeated milestone counts twice).
@@ -81,18 +71,14 @@ class MultiStepLR : public LRScheduler {
 
 /// ExponentialLR: lr = base·γ^epoch.  Example: ExponentialLROptions(0.97)
 struct ExponentialLROptions {
-  static constexpr const char* kName = "ExponentialLR";
+  XGRAD_OPTIONS("ExponentialLR");
   /// Example: ExponentialLROptions(0.9)
   explicit ExponentialLROptions(double gamma) : gamma_(gamma) {}
-  XGRAD_ARG(double, gamma);
+  XGRAD_OPTION(double, gamma);
 
  public:
   /// Key gamma (required).  Example: ExponentialLROptions::from_map({{"gamma", 0.9}})
   static ExponentialLROptions from_map(const OptionMap& options);
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("gamma", s.gamma_);
-  }
 };
 
 /// Multiplies the lr by γ every epoch.

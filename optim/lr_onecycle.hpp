@@ -16,43 +16,29 @@ namespace xgrad::optim {
 /// OneCycleLR's options; max_lr and total_steps are required.
 /// Example: OneCycleLROptions(0.5, 1000).pct_start(0.25).anneal_strategy("linear")
 struct OneCycleLROptions {
-  static constexpr const char* kName = "OneCycleLR";
+  XGRAD_OPTIONS("OneCycleLR");
   /// Example: OneCycleLROptions(0.1, 500)
   OneCycleLROptions(double max_lr, int64_t total_steps)
       : max_lr_(max_lr), total_steps_(total_steps) {}
-  XGRAD_ARG(double, max_lr);
+  XGRAD_OPTION(double, max_lr);
   /// One max lr per parameter group (overrides max_lr when not empty).
-  XGRAD_ARG(std::vector<double>, max_lrs);
-  XGRAD_ARG(int64_t, total_steps);
-  XGRAD_ARG(double, pct_start) = 0.3;
+  XGRAD_OPTION(std::vector<double>, max_lrs);
+  XGRAD_OPTION(int64_t, total_steps);
+  XGRAD_OPTION(double, pct_start) = 0.3;
   /// "cos" or "linear".
-  XGRAD_ARG(std::string, anneal_strategy) = "cos";
+  XGRAD_OPTION(std::string, anneal_strategy) = "cos";
   /// Cycle the optimizer's "momentum" (SGD, RMSprop) or β₁ of "betas" (Adam family).
-  XGRAD_ARG(bool, cycle_momentum) = true;
-  XGRAD_ARG(double, base_momentum) = 0.85;
-  XGRAD_ARG(double, max_momentum) = 0.95;
-  XGRAD_ARG(double, div_factor) = 25.0;
-  XGRAD_ARG(double, final_div_factor) = 1e4;
-  XGRAD_ARG(bool, three_phase) = false;
+  XGRAD_OPTION(bool, cycle_momentum) = true;
+  XGRAD_OPTION(double, base_momentum) = 0.85;
+  XGRAD_OPTION(double, max_momentum) = 0.95;
+  XGRAD_OPTION(double, div_factor) = 25.0;
+  XGRAD_OPTION(double, final_div_factor) = 1e4;
+  XGRAD_OPTION(bool, three_phase) = false;
 
  public:
   /// Keys as the setters; max_lr and total_steps required.
   /// Example: OneCycleLROptions::from_map({{"max_lr", 0.5}, {"total_steps", 100}})
   static OneCycleLROptions from_map(const OptionMap& options);
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("max_lr", s.max_lr_);
-    f("max_lrs", s.max_lrs_);
-    f("total_steps", s.total_steps_);
-    f("pct_start", s.pct_start_);
-    f("anneal_strategy", s.anneal_strategy_);
-    f("cycle_momentum", s.cycle_momentum_);
-    f("base_momentum", s.base_momentum_);
-    f("max_momentum", s.max_momentum_);
-    f("div_factor", s.div_factor_);
-    f("final_div_factor", s.final_div_factor_);
-    f("three_phase", s.three_phase_);
-  }
 };
 
 /// The one-cycle policy.  Stepping more than total_steps times is a ValueError (as in PyTorch).

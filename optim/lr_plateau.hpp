@@ -16,40 +16,28 @@ namespace xgrad::optim {
 /// ("min", "abs"), or the mirror images for "max".
 /// Example: ReduceLROnPlateauOptions().mode("max").factor(0.5).patience(3)
 struct ReduceLROnPlateauOptions {
-  static constexpr const char* kName = "ReduceLROnPlateau";
+  XGRAD_OPTIONS("ReduceLROnPlateau");
   /// "min" (a loss) or "max" (an accuracy).
-  XGRAD_ARG(std::string, mode) = "min";
+  XGRAD_OPTION(std::string, mode) = "min";
   /// New lr = old lr · factor, in [0, 1).
-  XGRAD_ARG(double, factor) = 0.1;
+  XGRAD_OPTION(double, factor) = 0.1;
   /// Epochs without improvement tolerated before reducing.
-  XGRAD_ARG(int64_t, patience) = 10;
-  XGRAD_ARG(double, threshold) = 1e-4;
+  XGRAD_OPTION(int64_t, patience) = 10;
+  XGRAD_OPTION(double, threshold) = 1e-4;
   /// "rel" or "abs".
-  XGRAD_ARG(std::string, threshold_mode) = "rel";
+  XGRAD_OPTION(std::string, threshold_mode) = "rel";
   /// Epochs to wait after a reduction before counting bad epochs again.
-  XGRAD_ARG(int64_t, cooldown) = 0;
+  XGRAD_OPTION(int64_t, cooldown) = 0;
   /// The lr never goes below this.
-  XGRAD_ARG(double, min_lr) = 0.0;
+  XGRAD_OPTION(double, min_lr) = 0.0;
   /// One floor per parameter group (overrides min_lr when not empty).
-  XGRAD_ARG(std::vector<double>, min_lrs);
+  XGRAD_OPTION(std::vector<double>, min_lrs);
   /// A reduction smaller than eps is skipped.
-  XGRAD_ARG(double, eps) = 1e-8;
+  XGRAD_OPTION(double, eps) = 1e-8;
 
  public:
   /// Keys as the setters.  Example: ReduceLROnPlateauOptions::from_map({{"patience", 5}})
   static ReduceLROnPlateauOptions from_map(const OptionMap& options);
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("mode", s.mode_);
-    f("factor", s.factor_);
-    f("patience", s.patience_);
-    f("threshold", s.threshold_);
-    f("threshold_mode", s.threshold_mode_);
-    f("cooldown", s.cooldown_);
-    f("min_lr", s.min_lr_);
-    f("min_lrs", s.min_lrs_);
-    f("eps", s.eps_);
-  }
 };
 
 /// Reduces the lr when the metric stops improving.  The optimizer must outlive it.

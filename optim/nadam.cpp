@@ -9,7 +9,7 @@
 namespace xgrad::optim {
 
 void NAdam::validate(const NAdamOptions& o) {
-  detail::check_adam_like(NAdamOptions::kName, o.lr(), o.betas(), o.eps(), o.weight_decay());
+  detail::check_adam_like(o);
   check_option(o.momentum_decay() >= 0, NAdamOptions::kName, "momentum_decay", o.momentum_decay(),
                ">= 0");
 }

@@ -12,24 +12,14 @@ namespace xgrad::optim {
 
 /// NAdam's options.  Example: NAdamOptions(2e-3).betas({0.9, 0.999})
 struct NAdamOptions : OptionsBase<NAdamOptions> {
-  static constexpr const char* kName = "NAdam";
+  XGRAD_OPTIONS("NAdam");
   /// Example: NAdamOptions(1e-3)
   NAdamOptions(double lr = 2e-3) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(Betas, betas) = {0.9, 0.999};
-  XGRAD_ARG(double, eps) = 1e-8;
-  XGRAD_ARG(double, weight_decay) = 0;
-  XGRAD_ARG(double, momentum_decay) = 4e-3;
-
- public:
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("betas", s.betas_);
-    f("eps", s.eps_);
-    f("weight_decay", s.weight_decay_);
-    f("momentum_decay", s.momentum_decay_);
-  }
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(Betas, betas) = {0.9, 0.999};
+  XGRAD_OPTION(double, eps) = 1e-8;
+  XGRAD_OPTION(double, weight_decay) = 0;
+  XGRAD_OPTION(double, momentum_decay) = 4e-3;
 };
 
 /// NAdam.  Example: NAdam opt(params); opt.step();

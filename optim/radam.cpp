@@ -9,7 +9,7 @@
 namespace xgrad::optim {
 
 void RAdam::validate(const RAdamOptions& o) {
-  detail::check_adam_like(RAdamOptions::kName, o.lr(), o.betas(), o.eps(), o.weight_decay());
+  detail::check_adam_like(o);
 }
 
 void RAdam::update_param(const Tensor& param, const Tensor& grad, ParamState& state,

@@ -12,22 +12,13 @@ namespace xgrad::optim {
 
 /// RAdam's options.  Example: RAdamOptions(1e-3).weight_decay(1e-4)
 struct RAdamOptions : OptionsBase<RAdamOptions> {
-  static constexpr const char* kName = "RAdam";
+  XGRAD_OPTIONS("RAdam");
   /// Example: RAdamOptions(1e-3)
   RAdamOptions(double lr = 1e-3) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(Betas, betas) = {0.9, 0.999};
-  XGRAD_ARG(double, eps) = 1e-8;
-  XGRAD_ARG(double, weight_decay) = 0;
-
- public:
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("betas", s.betas_);
-    f("eps", s.eps_);
-    f("weight_decay", s.weight_decay_);
-  }
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(Betas, betas) = {0.9, 0.999};
+  XGRAD_OPTION(double, eps) = 1e-8;
+  XGRAD_OPTION(double, weight_decay) = 0;
 };
 
 /// RAdam.  Example: RAdam opt(params); opt.step();

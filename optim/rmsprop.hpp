@@ -10,29 +10,17 @@ namespace xgrad::optim {
 
 /// RMSprop's options.  Example: RMSpropOptions(1e-2).alpha(0.9).momentum(0.5)
 struct RMSpropOptions : OptionsBase<RMSpropOptions> {
-  static constexpr const char* kName = "RMSprop";
+  XGRAD_OPTIONS("RMSprop");
   /// Example: RMSpropOptions(1e-3)
   RMSpropOptions(double lr = 1e-2) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(double, alpha) = 0.99;
-  XGRAD_ARG(double, eps) = 1e-8;
-  XGRAD_ARG(double, weight_decay) = 0;
-  XGRAD_ARG(double, momentum) = 0;
-  XGRAD_ARG(bool, centered) = false;
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(double, alpha) = 0.99;
+  XGRAD_OPTION(double, eps) = 1e-8;
+  XGRAD_OPTION(double, weight_decay) = 0;
+  XGRAD_OPTION(double, momentum) = 0;
+  XGRAD_OPTION(bool, centered) = false;
   /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
-  XGRAD_ARG(bool, maximize) = false;
-
- public:
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("alpha", s.alpha_);
-    f("eps", s.eps_);
-    f("weight_decay", s.weight_decay_);
-    f("momentum", s.momentum_);
-    f("centered", s.centered_);
-    f("maximize", s.maximize_);
-  }
+  XGRAD_OPTION(bool, maximize) = false;
 };
 
 /// RMSprop.  Example: RMSprop opt(params, RMSpropOptions(1e-2)); opt.step();

@@ -11,29 +11,20 @@ namespace xgrad::optim {
 
 /// SGD's options; lr has no default (as in PyTorch).  Example: SGDOptions(0.1).momentum(0.9)
 struct SGDOptions : OptionsBase<SGDOptions> {
-  static constexpr const char* kName = "SGD";
+  XGRAD_OPTIONS("SGD");
   /// Example: SGDOptions(0.01)
   explicit SGDOptions(double lr) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(double, momentum) = 0;
-  XGRAD_ARG(double, dampening) = 0;
-  XGRAD_ARG(double, weight_decay) = 0;
-  XGRAD_ARG(bool, nesterov) = false;
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(double, momentum) = 0;
+  XGRAD_OPTION(double, dampening) = 0;
+  XGRAD_OPTION(double, weight_decay) = 0;
+  XGRAD_OPTION(bool, nesterov) = false;
   /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
-  XGRAD_ARG(bool, maximize) = false;
+  XGRAD_OPTION(bool, maximize) = false;
 
  public:
   /// Name-keyed options; "lr" is required.  Example: SGDOptions::from_map({{"lr", 0.1}})
   static SGDOptions from_map(const OptionMap& options);
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("momentum", s.momentum_);
-    f("dampening", s.dampening_);
-    f("weight_decay", s.weight_decay_);
-    f("nesterov", s.nesterov_);
-    f("maximize", s.maximize_);
-  }
 };
 
 /// SGD.  Example: SGD opt(params, SGDOptions(0.1).momentum(0.9)); opt.step();
