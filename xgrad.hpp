@@ -50,6 +50,6 @@
 #include "ops/registry.hpp"
 #include "ops/shape.hpp"
 #include "optim/clip_grad.hpp"
-#include "optim/lr_schedulers.hpp"
+#include "optim/schedulers/lr_schedulers.hpp"
 #include "optim/optimizers.hpp"
-#include "optim/regularizer_registry.hpp"
+#include "optim/regularizers/regularizer_registry.hpp"

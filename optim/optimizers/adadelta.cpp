@@ -1,5 +1,5 @@
 // Adadelta's update rule (torch.optim.Adadelta, PyTorch 1.13).
-#include "optim/adadelta.hpp"
+#include "optim/optimizers/adadelta.hpp"
 
 #include <cmath>
 

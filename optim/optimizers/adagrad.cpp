@@ -1,5 +1,5 @@
 // Adagrad's update rule (torch.optim.Adagrad, PyTorch 1.13, dense gradients).
-#include "optim/adagrad.hpp"
+#include "optim/optimizers/adagrad.hpp"
 
 #include <cmath>
 

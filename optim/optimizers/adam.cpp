@@ -1,11 +1,11 @@
 // Adam's update rule (torch.optim.Adam, PyTorch 1.13, single-tensor path).
-#include "optim/adam.hpp"
+#include "optim/optimizers/adam.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
 
-#include "optim/adamw.hpp"
+#include "optim/optimizers/adamw.hpp"
 
 #include "optim/kernel_util.hpp"
 

@@ -4,7 +4,7 @@
 //   θ ← θ − γ/(1−β₁ᵗ) · m / (√v / √(1−β₂ᵗ) + ε)
 //
 //   xgrad::optim::Adam opt(params, xgrad::optim::AdamOptions(1e-3).betas({0.9, 0.99}));
-#include "optimizer.hpp"
+#include "../optimizer.hpp"
 
 namespace xgrad::optim {
 

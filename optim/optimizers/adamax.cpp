@@ -1,10 +1,10 @@
 // Adamax's update rule (torch.optim.Adamax, PyTorch 1.13).
-#include "optim/adamax.hpp"
+#include "optim/optimizers/adamax.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "optim/adam.hpp"
+#include "optim/optimizers/adam.hpp"
 #include "optim/kernel_util.hpp"
 
 namespace xgrad::optim {

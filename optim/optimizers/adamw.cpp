@@ -1,5 +1,5 @@
 // AdamW's update rule (torch.optim.AdamW, PyTorch 1.13): decoupled decay, then Adam.
-#include "optim/adamw.hpp"
+#include "optim/optimizers/adamw.hpp"
 
 namespace xgrad::optim {
 

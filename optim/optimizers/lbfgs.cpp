@@ -1,6 +1,6 @@
 // L-BFGS: a line-by-line port of torch/optim/lbfgs.py (PyTorch 1.13), on flat float64
 // vectors. Names follow the Python so the two can be read side by side.
-#include "optim/lbfgs.hpp"
+#include "optim/optimizers/lbfgs.hpp"
 
 #include <fmt/format.h>
 

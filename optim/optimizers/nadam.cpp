@@ -1,9 +1,9 @@
 // NAdam's update rule (torch.optim.NAdam, PyTorch 1.13).
-#include "optim/nadam.hpp"
+#include "optim/optimizers/nadam.hpp"
 
 #include <cmath>
 
-#include "optim/adam.hpp"
+#include "optim/optimizers/adam.hpp"
 #include "optim/kernel_util.hpp"
 
 namespace xgrad::optim {

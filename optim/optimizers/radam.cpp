@@ -1,9 +1,9 @@
 // RAdam's update rule (torch.optim.RAdam, PyTorch 1.13).
-#include "optim/radam.hpp"
+#include "optim/optimizers/radam.hpp"
 
 #include <cmath>
 
-#include "optim/adam.hpp"
+#include "optim/optimizers/adam.hpp"
 #include "optim/kernel_util.hpp"
 
 namespace xgrad::optim {

@@ -1,22 +1,22 @@
 // The optimizer registry, with the built-ins added on first use rather than by static
 // initialisers (which a static library's linker may drop, as for ops/registry.cpp).
-#include "optim/registry.hpp"
+#include "optim/optimizers/registry.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <mutex>
 
-#include "optim/adadelta.hpp"
-#include "optim/adagrad.hpp"
-#include "optim/adam.hpp"
-#include "optim/adamax.hpp"
-#include "optim/adamw.hpp"
-#include "optim/lbfgs.hpp"
-#include "optim/nadam.hpp"
-#include "optim/radam.hpp"
-#include "optim/rmsprop.hpp"
-#include "optim/sgd.hpp"
+#include "optim/optimizers/adadelta.hpp"
+#include "optim/optimizers/adagrad.hpp"
+#include "optim/optimizers/adam.hpp"
+#include "optim/optimizers/adamax.hpp"
+#include "optim/optimizers/adamw.hpp"
+#include "optim/optimizers/lbfgs.hpp"
+#include "optim/optimizers/nadam.hpp"
+#include "optim/optimizers/radam.hpp"
+#include "optim/optimizers/rmsprop.hpp"
+#include "optim/optimizers/sgd.hpp"
 
 namespace xgrad::optim {
 

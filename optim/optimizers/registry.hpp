@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "../core/registry.hpp"
-#include "optimizer.hpp"
+#include "../../core/registry.hpp"
+#include "../optimizer.hpp"
 
 namespace xgrad::optim {
 

@@ -1,5 +1,5 @@
 // RMSprop's update rule (torch.optim.RMSprop, PyTorch 1.13).
-#include "optim/rmsprop.hpp"
+#include "optim/optimizers/rmsprop.hpp"
 
 #include <cmath>
 

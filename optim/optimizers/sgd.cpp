@@ -1,5 +1,5 @@
 // SGD's update rule (torch.optim.SGD, PyTorch 1.13).
-#include "optim/sgd.hpp"
+#include "optim/optimizers/sgd.hpp"
 
 #include <fmt/format.h>
 

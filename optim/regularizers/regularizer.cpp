@@ -1,4 +1,4 @@
-#include "optim/regularizer.hpp"
+#include "optim/regularizers/regularizer.hpp"
 
 #include <fmt/format.h>
 

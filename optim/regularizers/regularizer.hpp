@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/tensor.hpp"
+#include "../../core/tensor.hpp"
 
 namespace xgrad::optim {
 

@@ -1,4 +1,4 @@
-#include "optim/regularizer_registry.hpp"
+#include "optim/regularizers/regularizer_registry.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "../core/registry.hpp"
-#include "options.hpp"
+#include "../../core/registry.hpp"
+#include "../options.hpp"
 #include "regularizer.hpp"
 
 namespace xgrad::optim {

@@ -1,4 +1,4 @@
-#include "optim/lr_anneal.hpp"
+#include "optim/schedulers/lr_anneal.hpp"
 
 #include <fmt/format.h>
 

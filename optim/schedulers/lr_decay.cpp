@@ -1,4 +1,4 @@
-#include "optim/lr_decay.hpp"
+#include "optim/schedulers/lr_decay.hpp"
 
 #include <fmt/format.h>
 

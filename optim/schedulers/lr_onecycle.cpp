@@ -1,4 +1,4 @@
-#include "optim/lr_onecycle.hpp"
+#include "optim/schedulers/lr_onecycle.hpp"
 
 #include <fmt/format.h>
 

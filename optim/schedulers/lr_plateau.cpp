@@ -1,4 +1,4 @@
-#include "optim/lr_plateau.hpp"
+#include "optim/schedulers/lr_plateau.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "optim/scheduler.hpp"  // detail::options_from_map
+#include "optim/schedulers/scheduler.hpp"  // detail::options_from_map
 
 namespace xgrad::optim {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "optimizer.hpp"
+#include "../optimizer.hpp"
 
 namespace xgrad::optim {
 

@@ -1,13 +1,13 @@
-#include "optim/lr_registry.hpp"
+#include "optim/schedulers/lr_registry.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <mutex>
 
-#include "optim/lr_anneal.hpp"
-#include "optim/lr_decay.hpp"
-#include "optim/lr_onecycle.hpp"
+#include "optim/schedulers/lr_anneal.hpp"
+#include "optim/schedulers/lr_decay.hpp"
+#include "optim/schedulers/lr_onecycle.hpp"
 
 namespace xgrad::optim {
 namespace {

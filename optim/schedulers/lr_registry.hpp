@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/registry.hpp"
+#include "../../core/registry.hpp"
 #include "scheduler.hpp"
 
 namespace xgrad::optim {

@@ -1,4 +1,4 @@
-#include "optim/scheduler.hpp"
+#include "optim/schedulers/scheduler.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "optimizer.hpp"
+#include "../optimizer.hpp"
 
 namespace xgrad::optim {
 
