@@ -92,6 +92,6 @@ struct Registrar {
 
 /// Registers a Function<T> op under T::name, at namespace scope, once per program.
 ///   Example: XGRAD_REGISTER_OP(Swish);
-#define XGRAD_REGISTER_OP(T)                                              \
+#define XGRAD_REGISTER_OP(T)                           \
   XGRAD_REGISTER(::xgrad::ops::op_registry(), T::name, \
                  ::xgrad::ops::detail::schema_of<T>())

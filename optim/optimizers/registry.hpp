@@ -60,6 +60,6 @@ OptimizerFactory factory_of() {
 
 /// Registers optimizer class `Class` under `name`, at namespace scope, once per program.
 /// Example: XGRAD_REGISTER_OPTIMIZER("lion", Lion);
-#define XGRAD_REGISTER_OPTIMIZER(name, Class)                          \
+#define XGRAD_REGISTER_OPTIMIZER(name, Class)                \
   XGRAD_REGISTER(::xgrad::optim::optimizer_registry(), name, \
                  ::xgrad::optim::factory_of<Class>())

@@ -62,6 +62,6 @@ RegularizerFactory regularizer_factory_of() {
 /// Registers `Class` (constructible from `const xgrad::optim::OptionMap&`) under `name`, once
 /// per program, at namespace scope.
 ///   Example: XGRAD_REGISTER_REGULARIZER("log_barrier", LogBarrier);
-#define XGRAD_REGISTER_REGULARIZER(name, Class)                  \
+#define XGRAD_REGISTER_REGULARIZER(name, Class)                \
   XGRAD_REGISTER(::xgrad::optim::regularizer_registry(), name, \
                  ::xgrad::optim::regularizer_factory_of<Class>())

@@ -49,6 +49,6 @@ SchedulerFactory scheduler_factory_of() {
 
 /// Registers `Class` (constructible from `(Optimizer&, const OptionMap&)`) under `name`, at
 /// namespace scope.  Example: XGRAD_REGISTER_SCHEDULER("poly", PolyLR);
-#define XGRAD_REGISTER_SCHEDULER(name, Class)                  \
+#define XGRAD_REGISTER_SCHEDULER(name, Class)                \
   XGRAD_REGISTER(::xgrad::optim::scheduler_registry(), name, \
                  ::xgrad::optim::scheduler_factory_of<Class>())
