@@ -1,5 +1,9 @@
 // Activations are an xgrad::Registry: a user's activation registers with
 // XGRAD_REGISTER_ACTIVATION and is then made, listed and named in errors like a built-in.
+// The registration sits inside the test (a function-local static: the macro works at block
+// scope too), so the other tests of this binary still see exactly the built-ins: CTest runs
+// every test in its own process, and a whole-binary run reaches this file after
+// activation_modules_test.cpp.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -18,9 +22,8 @@ class TestHalf : public nn::Module {
 
 }  // namespace
 
-XGRAD_REGISTER_ACTIVATION("test_half", TestHalf);
-
 TEST(ActivationRegistry, UserActivationIsMadeListedAndNamed) {
+  XGRAD_REGISTER_ACTIVATION("test_half", TestHalf);
   auto m = nn::make_activation("TestHalf");  // case and underscores ignored, as for built-ins
   ASSERT_TRUE(m);
   EXPECT_EQ(m->name(), "TestHalf");
