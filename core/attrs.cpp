@@ -42,7 +42,8 @@ T read(const Value& v, const std::string& name) {
   } else if constexpr (std::is_same_v<T, Shape>) {
     return v.as_int_list(name);
   } else {
-    static_assert(std::is_same_v<T, std::string>, "attributes are double, int64_t, bool, Shape or string");
+    static_assert(std::is_same_v<T, std::string>,
+                  "attributes are double, int64_t, bool, Shape or string");
     return v.as_string(name);
   }
 }

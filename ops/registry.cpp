@@ -38,9 +38,8 @@ bool register_op(OpSchema schema) {
   check_schema(schema);
   auto& registry = op_registry();
   if (registry.contains(schema.name)) {
-    throw ValueError(
-        fmt::format("register_op: an op named '{}' is already registered; pick another name",
-                    schema.name));
+    throw ValueError(fmt::format(
+        "register_op: an op named '{}' is already registered; pick another name", schema.name));
   }
   std::string name = schema.name;
   return registry.add(name, std::move(schema));

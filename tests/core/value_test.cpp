@@ -1,23 +1,12 @@
 // xgrad::Value's integer-list kind (shapes, dims) and Attrs, which hold Values.
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 
-#include <xgrad/xgrad.hpp>
-
-namespace xg = xgrad;
+#include "core/test_helpers.hpp"
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const xg::ValueError& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
+using namespace xgtest;
 
 TEST(ValueIntList, HoldsAShape) {
   xg::Value v = xg::Shape{2, 3};
@@ -31,22 +20,25 @@ TEST(ValueIntList, HoldsAShape) {
 
 TEST(ValueIntList, WholeNumberListsConvertOthersDoNot) {
   EXPECT_EQ(xg::Value({20.0, 50.0}).as_int_list("milestones"), (xg::Shape{20, 50}));
-  EXPECT_NE(error_of([] { xg::Value({1.5}).as_int_list("milestones"); })
-                .find("option 'milestones': expected a list of integers"),
-            std::string::npos);
+  EXPECT_TRUE(
+      Contains(message_of<xg::ValueError>([] { xg::Value({1.5}).as_int_list("milestones"); }),
+               "option 'milestones': expected a list of integers"));
   EXPECT_THROW(xg::Value(1.0).as_int_list("dims"), xg::ValueError);
   EXPECT_THROW(xg::Value(xg::Shape{1}).as_list("dims"), xg::ValueError);
 }
 
 TEST(Attrs, HoldValuesOfEveryAttributeKind) {
-  xg::Attrs a = {{"dims", xg::Shape{1}}, {"keepdim", true}, {"p", 2.0}, {"dim", int64_t{-1}},
+  xg::Attrs a = {{"dims", xg::Shape{1}},
+                 {"keepdim", true},
+                 {"p", 2.0},
+                 {"dim", int64_t{-1}},
                  {"reduction", std::string("sum")}};
   EXPECT_EQ(a.get<xg::Shape>("dims"), (xg::Shape{1}));
   EXPECT_TRUE(a.get<bool>("keepdim"));
   EXPECT_EQ(a.get<double>("p"), 2.0);
   EXPECT_EQ(a.get<int64_t>("dim"), -1);
   EXPECT_EQ(a.get<std::string>("reduction"), "sum");
-  EXPECT_EQ(a.get<int64_t>("p"), 2);     // a whole double reads as an integer
+  EXPECT_EQ(a.get<int64_t>("p"), 2);      // a whole double reads as an integer
   EXPECT_EQ(a.get<double>("dim"), -1.0);  // an integer reads as a double
   EXPECT_EQ(a.get_or<double>("absent", 0.5), 0.5);
   a["dim"] = int64_t{3};
@@ -55,11 +47,12 @@ TEST(Attrs, HoldValuesOfEveryAttributeKind) {
 
 TEST(Attrs, ErrorsNameTheAttribute) {
   xg::Attrs a = {{"p", 2.5}};
-  EXPECT_NE(error_of([&] { a.get<double>("q"); }).find("attribute 'q' is missing"),
-            std::string::npos);
-  const auto msg = error_of([&] { a.get<int64_t>("p"); });
-  EXPECT_NE(msg.find("attribute 'p' holds a double 2.5, not the int expected"), std::string::npos)
-      << msg;
-  EXPECT_NE(error_of([&] { a.get<xg::Shape>("p"); }).find("not the int list expected"),
-            std::string::npos);
+  EXPECT_TRUE(Contains(message_of<xg::ValueError>([&] { a.get<double>("q"); }),
+                       "attribute 'q' is missing"));
+  EXPECT_TRUE(Contains(message_of<xg::ValueError>([&] { a.get<int64_t>("p"); }),
+                       "attribute 'p' holds a double 2.5, not the int expected"));
+  EXPECT_TRUE(Contains(message_of<xg::ValueError>([&] { a.get<xg::Shape>("p"); }),
+                       "not the int list expected"));
 }
+
+}  // namespace

@@ -67,9 +67,9 @@ TEST(OptionFields, SettersChainAndGettersRead) {
 }
 
 TEST(OptionFields, BuiltInOptimizerOptionsKeepTheirNames) {
-  EXPECT_EQ(optim::AdamOptions().option_names(),
-            (std::vector<std::string>{"lr", "betas", "eps", "weight_decay", "amsgrad",
-                                      "maximize"}));
+  EXPECT_EQ(
+      optim::AdamOptions().option_names(),
+      (std::vector<std::string>{"lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"}));
   EXPECT_EQ(optim::SGDOptions(0.1).option_names().front(), "lr");
   EXPECT_EQ(optim::AdamWOptions().to_map().at("weight_decay"), xg::Value(1e-2));
 }
