@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <type_traits>
+
 #include "core/error.hpp"
-#include "core/numeric_cast.hpp"
 
 namespace xgrad {
 
@@ -28,9 +29,38 @@ bool Attrs::contains(const std::string& name) const {
 }
 
 namespace {
-const char* type_name(const AttrValue& v) {
-  static const char* names[] = {"double", "int64", "bool", "Shape", "string"};
-  return names[v.index()];
+/// The Value reading of an attribute as T (numbers convert between double and int64_t where
+/// no information is lost, as Value's accessors do).
+template <class T>
+T read(const Value& v, const std::string& name) {
+  if constexpr (std::is_same_v<T, double>) {
+    return v.as_double(name);
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    return v.as_int(name);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return v.as_bool(name);
+  } else if constexpr (std::is_same_v<T, Shape>) {
+    return v.as_int_list(name);
+  } else {
+    static_assert(std::is_same_v<T, std::string>,
+                  "attributes are double, int64_t, bool, Shape or string");
+    return v.as_string(name);
+  }
+}
+const char* wanted_name(double) {
+  return "double";
+}
+const char* wanted_name(int64_t) {
+  return "int";
+}
+const char* wanted_name(bool) {
+  return "bool";
+}
+const char* wanted_name(const Shape&) {
+  return "int list";
+}
+const char* wanted_name(const std::string&) {
+  return "string";
 }
 }  // namespace
 
@@ -38,18 +68,12 @@ template <class T>
 T Attrs::get(const std::string& name) const {
   const AttrValue* v = find(name);
   if (!v) throw ValueError(fmt::format("attribute '{}' is missing", name));
-  if (const T* value = std::get_if<T>(v)) return *value;
-  // Numbers convert between double and int64 where no information is lost.
-  if constexpr (std::is_same_v<T, double>) {
-    if (const auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
+  try {
+    return read<T>(*v, name);
+  } catch (const ValueError&) {
+    throw ValueError(fmt::format("attribute '{}' holds a {} {}, not the {} expected", name,
+                                 v->type_name(), v->to_string(), wanted_name(T{})));
   }
-  if constexpr (std::is_same_v<T, int64_t>) {
-    if (const auto* d = std::get_if<double>(v);
-        d && fits_int64(*d) && *d == static_cast<double>(int64_t(*d)))
-      return static_cast<int64_t>(*d);
-  }
-  throw ValueError(fmt::format("attribute '{}' holds a {}, not the {} expected", name,
-                               type_name(*v), type_name(AttrValue(T{}))));
 }
 
 template double Attrs::get<double>(const std::string&) const;

@@ -1,18 +1,23 @@
 #pragma once
 // Attrs: a small name -> value map for the non-tensor arguments of an op (a dimension, a
 // slope, a shape), used by the op registry and by AutogradContext::saved_data. Few entries,
-// so a vector with linear lookup beats a hash map.
+// so a vector with linear lookup beats a hash map. The values are the library's one Value
+// (core/value.hpp), the type of optimizer options and search-space parameters too.
+//
+//   ops::call("sum", {x}, {{"dims", Shape{1}}, {"keepdim", true}});
+//   ctx->saved_data["dim"] = dim;  ...  ctx->saved_data.get<int64_t>("dim")
 #include <cstdint>
 #include <string>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "shape.hpp"
+#include "value.hpp"
 
 namespace xgrad {
 
-using AttrValue = std::variant<double, int64_t, bool, Shape, std::string>;
+/// An attribute's value: a double, an integer, a bool, a string or an integer list (a Shape).
+using AttrValue = Value;
 
 class Attrs {
  public:
@@ -22,7 +27,8 @@ class Attrs {
   /// The value stored under `name`, created (as 0.0) when absent.
   AttrValue& operator[](const std::string& name);
   bool contains(const std::string& name) const;
-  /// The value under `name` as T; ValueError naming the attribute when missing or of another type.
+  /// The value under `name` as T (double, int64_t, bool, Shape or std::string); ValueError
+  /// naming the attribute when missing or of another type.
   template <class T>
   T get(const std::string& name) const;
   /// As get(), or `fallback` when the attribute is absent.

@@ -62,6 +62,14 @@ class Registry {
     return it->second;
   }
 
+  /// The factory under `name`, or null when there is none: for front doors that word their
+  /// own unknown-name error (still listing names()).  Example: if (auto* f = r.find(n)) ...
+  const Factory* find(const std::string& name) const {
+    std::shared_lock lock(mutex_);
+    auto it = entries_.find(name);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+
   bool contains(const std::string& name) const {
     std::shared_lock lock(mutex_);
     return entries_.count(name) != 0;

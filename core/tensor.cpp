@@ -16,9 +16,14 @@ static const bool kMallocTuned = tune_malloc();
 Tensor::Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
 namespace {
+/// The impl, or ValueError naming `fn`: an undefined tensor (a default-constructed handle)
+/// must give an error, never a null dereference.
 const TensorImpl& checked(const TensorImpl* impl, const char* fn) {
   if (!impl) throw ValueError(fmt::format("{}: the tensor is undefined", fn));
   return *impl;
+}
+TensorImpl& mutable_checked(TensorImpl* impl, const char* fn) {
+  return const_cast<TensorImpl&>(checked(impl, fn));
 }
 }  // namespace
 
@@ -26,19 +31,21 @@ const Shape& Tensor::shape() const {
   return checked(impl_.get(), "shape").shape;
 }
 int64_t Tensor::dim() const {
-  return static_cast<int64_t>(shape().size());
+  return static_cast<int64_t>(checked(impl_.get(), "dim").shape.size());
 }
 int64_t Tensor::numel() const {
-  return shape_numel(shape());
+  return shape_numel(checked(impl_.get(), "numel").shape);
 }
 DType Tensor::dtype() const {
   return checked(impl_.get(), "dtype").dtype;
 }
 int64_t Tensor::size(int64_t d) const {
+  checked(impl_.get(), "size");
   return shape()[normalize_dim(d, dim(), "size")];
 }
 
 double Tensor::item() const {
+  checked(impl_.get(), "item");
   if (numel() != 1) {
     throw ValueError(
         fmt::format("item: a tensor of shape {} has {} elements; only a "
@@ -50,7 +57,7 @@ double Tensor::item() const {
 }
 
 double Tensor::at(const Shape& index) const {
-  const Shape& s = shape();
+  const Shape& s = checked(impl_.get(), "at").shape;
   if (index.size() != s.size()) {
     throw IndexError(fmt::format("at: index {} has {} entries for a tensor of rank {}",
                                  shape_str(index), index.size(), s.size()));
@@ -68,6 +75,7 @@ double Tensor::at(const Shape& index) const {
 }
 
 std::vector<double> Tensor::to_vector() const {
+  checked(impl_.get(), "to_vector");
   std::vector<double> out(static_cast<size_t>(numel()));
   visit_dtype(dtype(), [&](auto z) {
     const auto* p = raw_data<decltype(z)>(*this);
@@ -78,6 +86,7 @@ std::vector<double> Tensor::to_vector() const {
 
 template <class T>
 T* Tensor::data_ptr() const {
+  checked(impl_.get(), "data_ptr");
   if (dtype() != dtype_of<T>()) {
     throw DTypeError(fmt::format("data_ptr: the tensor is {}, not {}", dtype_name(dtype()),
                                  dtype_name(dtype_of<T>())));
@@ -93,7 +102,7 @@ bool Tensor::requires_grad() const {
 }
 
 const Tensor& Tensor::requires_grad_(bool requires_grad) const {
-  TensorImpl& impl = const_cast<TensorImpl&>(checked(impl_.get(), "requires_grad_"));
+  TensorImpl& impl = mutable_checked(impl_.get(), "requires_grad_");
   if (requires_grad && !is_floating(impl.dtype)) {
     throw DTypeError(
         fmt::format("requires_grad_: only float32 and float64 tensors can require "
@@ -114,7 +123,7 @@ Tensor Tensor::grad() const {
 }
 
 void Tensor::set_grad(const Tensor& grad) const {
-  TensorImpl& impl = *impl_;
+  TensorImpl& impl = mutable_checked(impl_.get(), "set_grad");
   if (grad.defined() && (grad.shape() != impl.shape || grad.dtype() != impl.dtype)) {
     throw ShapeError(fmt::format("set_grad: a {} gradient of shape {} for a {} tensor of shape {}",
                                  dtype_name(grad.dtype()), shape_str(grad.shape()),
@@ -125,7 +134,7 @@ void Tensor::set_grad(const Tensor& grad) const {
 }
 
 void Tensor::zero_grad(bool set_to_none) const {
-  TensorImpl& impl = *impl_;
+  TensorImpl& impl = mutable_checked(impl_.get(), "zero_grad");
   std::lock_guard<std::mutex> lock(impl.mutex);
   if (set_to_none || !impl.grad.defined()) {
     impl.grad = Tensor();
@@ -139,17 +148,17 @@ const std::shared_ptr<Node>& Tensor::grad_fn() const {
   return checked(impl_.get(), "grad_fn").grad_fn;
 }
 uint32_t Tensor::output_nr() const {
-  return impl_->output_nr;
+  return checked(impl_.get(), "output_nr").output_nr;
 }
 bool Tensor::is_leaf() const {
-  return grad_fn() == nullptr;
+  return checked(impl_.get(), "is_leaf").grad_fn == nullptr;
 }
 bool Tensor::retains_grad() const {
-  return impl_ && impl_->retains_grad;
+  return checked(impl_.get(), "retains_grad").retains_grad;
 }
 
 const Tensor& Tensor::retain_grad() const {
-  TensorImpl& impl = *impl_;
+  TensorImpl& impl = mutable_checked(impl_.get(), "retain_grad");
   if (!impl.requires_grad) {
     throw AutogradError(
         "retain_grad: the tensor does not require grad, so it has no gradient to keep");
@@ -165,7 +174,7 @@ const Tensor& Tensor::retain_grad() const {
 }
 
 void Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
-  TensorImpl& impl = *impl_;
+  TensorImpl& impl = mutable_checked(impl_.get(), "register_hook");
   if (!impl.requires_grad) {
     throw AutogradError(
         "register_hook: the tensor does not require grad, so no gradient will "
@@ -180,8 +189,7 @@ void Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
 }
 
 uint64_t Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const {
-  TensorImpl& impl =
-      const_cast<TensorImpl&>(checked(impl_.get(), "register_post_accumulate_grad_hook"));
+  TensorImpl& impl = mutable_checked(impl_.get(), "register_post_accumulate_grad_hook");
   if (!impl.requires_grad || impl.grad_fn) {
     throw AutogradError(fmt::format(
         "register_post_accumulate_grad_hook: only a leaf that requires grad accumulates a "
@@ -197,8 +205,7 @@ uint64_t Tensor::register_post_accumulate_grad_hook(std::function<void(const Ten
 }
 
 bool Tensor::remove_post_accumulate_grad_hook(uint64_t handle) const {
-  TensorImpl& impl =
-      const_cast<TensorImpl&>(checked(impl_.get(), "remove_post_accumulate_grad_hook"));
+  TensorImpl& impl = mutable_checked(impl_.get(), "remove_post_accumulate_grad_hook");
   std::lock_guard<std::mutex> lock(impl.mutex);
   auto& hooks = impl.post_accumulate_hooks;
   for (auto it = hooks.begin(); it != hooks.end(); ++it) {
@@ -211,11 +218,30 @@ bool Tensor::remove_post_accumulate_grad_hook(uint64_t handle) const {
 }
 
 Tensor Tensor::detach() const {
+  checked(impl_.get(), "detach");
   return make_view(*this, shape());
 }
 
 uint64_t Tensor::version() const {
   return checked(impl_.get(), "version").storage->version.load();
+}
+
+void Tensor::bump_version() const {
+  checked(impl_.get(), "bump_version").storage->version.fetch_add(1);
+}
+
+void Tensor::set_data(const Tensor& data) const {
+  TensorImpl& impl = mutable_checked(impl_.get(), "set_data");
+  const TensorImpl& source = checked(data.impl(), "set_data (the new data)");
+  if (impl.requires_grad && !is_floating(source.dtype)) {
+    throw DTypeError(fmt::format(
+        "set_data: this tensor requires grad, so its data must be float32 or float64, not {}",
+        dtype_name(source.dtype)));
+  }
+  std::lock_guard<std::mutex> lock(impl.mutex);
+  impl.storage = source.storage;  // shared, as PyTorch's set_data shares data's storage
+  impl.shape = source.shape;
+  impl.dtype = source.dtype;
 }
 
 Tensor make_view(const Tensor& source, Shape shape) {

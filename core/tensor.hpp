@@ -89,6 +89,15 @@ class Tensor {
 
   /// Counter bumped by every in-place change of the data (shared with views of it).
   uint64_t version() const;
+  // ---- data replacement and in-place bookkeeping (as PyTorch's set_data / bump_version) ------
+  /// Records an in-place change of the data (saved tensors then see it as stale): the one way
+  /// library code marks a write it made through raw pointers.  Example: p.bump_version();
+  void bump_version() const;
+  /// Makes this tensor hold `data`'s storage, shape and dtype, keeping its autograd identity
+  /// (requires_grad, hooks, the handle others hold); the gradient is left as it is. As
+  /// PyTorch's `x.set_data(y)` (`x.data = y`): not recorded. DTypeError when this tensor
+  /// requires grad and `data` is not floating.  Example: w.set_data(w.detach().to(DType::Float64));
+  void set_data(const Tensor& data) const;
   /// True when both handles point to the same tensor.
   bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
   /// A copy of the data in new storage. Recorded in the graph like any op, as in PyTorch (the

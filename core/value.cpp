@@ -34,6 +34,8 @@ const char* Value::type_name() const {
       return "string";
     case Type::List:
       return "list";
+    case Type::IntList:
+      return "int list";
   }
   return "?";
 }
@@ -53,6 +55,14 @@ std::string Value::to_string() const {
       for (std::size_t i = 0; i < list_.size(); ++i) {
         if (i) s += ", ";
         s += number_str(list_[i]);
+      }
+      return s + "]";
+    }
+    case Type::IntList: {
+      std::string s = "[";
+      for (std::size_t i = 0; i < int_list_.size(); ++i) {
+        if (i) s += ", ";
+        s += std::to_string(int_list_[i]);
       }
       return s + "]";
     }
@@ -101,6 +111,22 @@ const std::vector<double>& Value::as_list(const std::string& key) const {
   return list_;
 }
 
+std::vector<int64_t> Value::as_int_list(const std::string& key) const {
+  if (type_ == Type::IntList) return int_list_;
+  if (type_ == Type::List) {
+    std::vector<int64_t> out;
+    out.reserve(list_.size());
+    for (double x : list_) {
+      if (!std::isfinite(x) || std::floor(x) != x || std::fabs(x) >= 9.0e15) {
+        wrong_type(key, "a list of integers like {0, 1}");
+      }
+      out.push_back(static_cast<int64_t>(x));
+    }
+    return out;
+  }
+  wrong_type(key, "a list of integers like {0, 1}");
+}
+
 bool Value::operator==(const Value& other) const {
   if (type_ != other.type_) return false;
   switch (type_) {
@@ -114,6 +140,8 @@ bool Value::operator==(const Value& other) const {
       return string_ == other.string_;
     case Type::List:
       return list_ == other.list_;
+    case Type::IntList:
+      return int_list_ == other.int_list_;
   }
   return false;
 }

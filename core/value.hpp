@@ -1,7 +1,8 @@
 #pragma once
 // Value: the one value type for everything configured by name — optimizer, scheduler and
 // regularizer options, op attributes, hyperparameter-search spaces and trial parameters. A
-// small tagged value holding a number, an integer, a bool, a string or a list of numbers.
+// small tagged value holding a number, an integer, a bool, a string, a list of numbers or a
+// list of integers (a shape, the dims of a reduction: what op attributes need).
 //
 //   xgrad::ValueMap opts = {{"lr", 1e-3}, {"betas", {0.9, 0.99}}, {"nesterov", true}};
 //   double lr = opts.at("lr").as_double("lr");
@@ -20,7 +21,7 @@ namespace xgrad {
 class Value {
  public:
   /// The kinds of value an option can hold.
-  enum class Type { Double, Int, Bool, String, List };
+  enum class Type { Double, Int, Bool, String, List, IntList };
 
   /// 0.0, so that `options["lr"] = 0.1;` works on an OptionMap.  Example: Value v;
   Value() : type_(Type::Double) {}
@@ -50,10 +51,13 @@ class Value {
   ///   Example: Value v = std::make_pair(0.9, 0.999);
   Value(std::pair<double, double> values)
       : type_(Type::List), list_{values.first, values.second} {}
+  /// A list of integers: a shape, dims, milestones.  Example: Value v = Shape{2, 3};
+  Value(std::vector<int64_t> values) : type_(Type::IntList), int_list_(std::move(values)) {}
 
   /// What this value holds.  Example: if (v.type() == Value::Type::Bool) ...
   Type type() const { return type_; }
-  /// "double", "int", "bool", "string" or "list", for messages.  Example: v.type_name()
+  /// "double", "int", "bool", "string", "list" or "int list", for messages.
+  ///   Example: v.type_name()
   const char* type_name() const;
   /// The value written as in a configuration file (0.001, true, "min", [0.9, 0.99]).
   ///   Example: v.to_string()
@@ -73,6 +77,9 @@ class Value {
   std::pair<double, double> as_pair(const std::string& key) const;
   /// A list of numbers; ValueError otherwise.  Example: v.as_list("milestones")
   const std::vector<double>& as_list(const std::string& key) const;
+  /// A list of integers: an int list, or a list of numbers that are all whole (as read from
+  /// a configuration file); ValueError otherwise.  Example: Shape dims = v.as_int_list("dims");
+  std::vector<int64_t> as_int_list(const std::string& key) const;
 
   /// Same type and value.  Example: v == Value(1e-3)
   bool operator==(const Value& other) const;
@@ -87,6 +94,7 @@ class Value {
   bool boolean_ = false;
   std::string string_;
   std::vector<double> list_;
+  std::vector<int64_t> int_list_;
 };
 
 /// Values by name.  Example: ValueMap m = {{"lr", 1e-3}, {"betas", {0.9, 0.99}}};

@@ -32,10 +32,6 @@ void* data_of(const Tensor& t) {
   return visit_dtype(t.dtype(), [&](auto z) -> void* { return raw_data<decltype(z)>(t); });
 }
 
-void bump_version(const Tensor& t) {
-  t.impl()->storage->version.fetch_add(1);
-}
-
 }  // namespace
 
 void all_reduce(const Tensor& t, const std::string& op_name) {
@@ -49,7 +45,7 @@ void all_reduce(const Tensor& t, const std::string& op_name) {
   }
   const int size = world_size();
   if (size == 1) {  // a world of one: every reduction is the data itself
-    bump_version(t);
+    t.bump_version();
     return;
   }
   const detail::CallSignature call{detail::CallKind::AllReduce, static_cast<int64_t>(op), t.dtype(),
@@ -70,7 +66,7 @@ void all_reduce(const Tensor& t, const std::string& op_name) {
       for (int64_t i = 0; i < n; ++i) p[i] /= static_cast<T>(size);
     });
   }
-  bump_version(t);
+  t.bump_version();
 }
 
 double all_reduce(double value, const std::string& op) {
@@ -88,7 +84,7 @@ void broadcast(const Tensor& t, int root) {
         "broadcast: root {} is not a rank; the ranks of this job are 0 to {}", root, size - 1));
   }
   if (size == 1) {
-    bump_version(t);
+    t.bump_version();
     return;
   }
   const detail::CallSignature call{detail::CallKind::Broadcast, root, t.dtype(), t.shape(), 0};
@@ -97,7 +93,7 @@ void broadcast(const Tensor& t, int root) {
     detail::check_same_call("broadcast", call);
     detail::backend_broadcast(data, t.numel(), t.dtype(), root);
   });
-  bump_version(t);
+  t.bump_version();
 }
 
 Tensor all_gather(const Tensor& t) {

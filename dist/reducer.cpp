@@ -253,7 +253,7 @@ void Reducer::finish_step() {
       params_[i].set_grad(g);
     }
     std::memcpy(data_of(g), src, static_cast<size_t>(bytes_of(g)));
-    g.impl()->storage->version.fetch_add(1);
+    g.bump_version();
   }
   std::lock_guard<std::mutex> lock(mutex_);
   armed_ = false;

@@ -19,22 +19,15 @@
 namespace xg = xgrad;
 namespace optim = xgrad::optim;
 
-/// Lion's options, with defaults at the declaration and chainable setters.
+/// Lion's options, with defaults at the declaration and chainable setters. Each option is
+/// declared once: XGRAD_OPTION also enters it, under its name, in the list the registry,
+/// state files and error messages use.
 struct LionOptions : optim::OptionsBase<LionOptions> {
-  static constexpr const char* kName = "Lion";
+  XGRAD_OPTIONS("Lion");
   LionOptions(double lr = 1e-4) : lr_(lr) {}
-  XGRAD_ARG(double, lr);
-  XGRAD_ARG(optim::Betas, betas) = {0.9, 0.99};
-  XGRAD_ARG(double, weight_decay) = 0.0;
-
- public:
-  // The option names the registry, state files and error messages use.
-  template <class Self, class F>
-  static void fields(Self& s, F&& f) {
-    f("lr", s.lr_);
-    f("betas", s.betas_);
-    f("weight_decay", s.weight_decay_);
-  }
+  XGRAD_OPTION(double, lr);
+  XGRAD_OPTION(optim::Betas, betas) = {0.9, 0.99};
+  XGRAD_OPTION(double, weight_decay) = 0.0;
 };
 
 class Lion : public optim::BasicOptimizer<Lion, LionOptions> {

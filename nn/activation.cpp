@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <functional>
+#include <mutex>
 #include <utility>
 
 #include "../core/error.hpp"
@@ -120,11 +121,10 @@ std::string LogSoftmax::extra_repr() const {
 // ---- factory ----------------------------------------------------------------------------------
 
 namespace {
-using Factory = std::function<std::shared_ptr<Module>()>;
 
-/// Canonical names in the order activation_names() reports them; aliases after.
-const std::vector<std::pair<std::string, Factory>>& registry() {
-  static const std::vector<std::pair<std::string, Factory>> entries = {
+/// The built-ins, canonical names in the order activation_names() reports them.
+const std::vector<std::pair<std::string, ActivationFactory>>& builtins() {
+  static const std::vector<std::pair<std::string, ActivationFactory>> entries = {
       {"relu", [] { return std::make_shared<ReLU>(); }},
       {"leaky_relu", [] { return std::make_shared<LeakyReLU>(); }},
       {"elu", [] { return std::make_shared<ELU>(); }},
@@ -156,9 +156,22 @@ std::string squash(const std::string& name) {
 }
 }  // namespace
 
+// Built-ins are added on first use, not by static initialisers a static library may drop.
+Registry<ActivationFactory>& activation_registry() {
+  static Registry<ActivationFactory> registry("activation");
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const auto& [name, factory] : builtins()) registry.add(name, factory);
+  });
+  return registry;
+}
+
 std::vector<std::string> activation_names() {
   std::vector<std::string> names;
-  for (const auto& entry : registry()) names.push_back(entry.first);
+  for (const auto& entry : builtins()) names.push_back(entry.first);
+  for (const auto& name : activation_registry().names()) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
   return names;
 }
 
@@ -166,8 +179,9 @@ std::shared_ptr<Module> make_activation(const std::string& name) {
   std::string key = squash(name);
   for (const auto& [alias, target] : aliases())
     if (key == alias) key = squash(target);
-  for (const auto& [canonical, factory] : registry())
-    if (squash(canonical) == key) return factory();
+  const auto& registry = activation_registry();
+  for (const auto& canonical : activation_names())
+    if (squash(canonical) == key) return registry.get(canonical)();
   throw ValueError(
       fmt::format("make_activation: unknown activation '{}'; known: {} (aliases: "
                   "swish = silu, none = linear = identity)",

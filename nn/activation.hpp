@@ -6,10 +6,12 @@
 //   xgrad::nn::Sequential net(Linear(4, 8), xgrad::nn::LeakyReLU(0.2), Linear(8, 1));
 //   auto act = xgrad::nn::make_activation("gelu");   // std::shared_ptr<Module>
 //   auto y = (*act)(x);
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "../core/registry.hpp"
 #include "module.hpp"
 
 namespace xgrad::nn {
@@ -157,8 +159,26 @@ class LogSoftmax : public Module {
 ///   Example: auto act = make_activation("relu"); auto y = (*act)(x);
 std::shared_ptr<Module> make_activation(const std::string& name);
 
-/// The canonical names make_activation accepts, in a fixed order.
+/// The canonical names make_activation accepts, in a fixed order: the built-ins in the order
+/// above, then registered ones sorted.
 ///   Example: for (auto& n : activation_names()) std::cout << n << "\n";
 std::vector<std::string> activation_names();
 
+/// Makes a new activation module with its default arguments.
+using ActivationFactory = std::function<std::shared_ptr<Module>()>;
+
+/// The activation table (core/registry.hpp), built-ins included; what
+/// XGRAD_REGISTER_ACTIVATION adds to (names written in lower case with underscores, as the
+/// built-ins, so make_activation's case- and underscore-blind lookup finds them).
+///   Example: activation_registry().contains("gelu")
+Registry<ActivationFactory>& activation_registry();
+
 }  // namespace xgrad::nn
+
+/// Registers module class `Class` (default-constructible) as the activation `name`, at
+/// namespace scope, once per program.  Example: XGRAD_REGISTER_ACTIVATION("mish", Mish);
+#define XGRAD_REGISTER_ACTIVATION(name, Class)                  \
+  XGRAD_REGISTER(::xgrad::nn::activation_registry(), name,      \
+                 []() -> std::shared_ptr<::xgrad::nn::Module> { \
+                   return std::make_shared<Class>();            \
+                 })

@@ -30,7 +30,7 @@ const Tensor& fill_with(const Tensor& tensor, const char* fn, F&& value_at) {
     T* data = raw_data<T>(tensor);
     for (int64_t i = 0; i < tensor.numel(); ++i) data[i] = static_cast<T>(value_at(i));
   });
-  tensor.impl()->storage->version++;
+  tensor.bump_version();
   return tensor;
 }
 

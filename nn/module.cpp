@@ -149,18 +149,16 @@ void Module::to(DType dtype) {
     throw DTypeError(fmt::format("{}: to: modules hold floating tensors; cannot convert to {}",
                                  name(), dtype_name(dtype)));
   // Convert everything first, then swap the storages in, so that a failure changes nothing.
-  std::vector<std::pair<TensorImpl*, Tensor>> converted;
+  std::vector<std::pair<Tensor, Tensor>> converted;
   for (const auto& t : state_dict()) {
     const Tensor& tensor = t.second;
     if (!is_floating(tensor.dtype()) || tensor.dtype() == dtype) continue;
     NoGradGuard no_grad;
-    converted.emplace_back(tensor.impl(), tensor.detach().to(dtype));
+    converted.emplace_back(tensor, tensor.detach().to(dtype));
   }
-  for (auto& [impl, fresh] : converted) {
-    std::lock_guard<std::mutex> lock(impl->mutex);
-    impl->storage = fresh.impl()->storage;
-    impl->dtype = dtype;
-    impl->grad = Tensor();
+  for (auto& [tensor, fresh] : converted) {
+    tensor.set_data(fresh);  // the handle (and so the module's parameter) stays the same
+    tensor.set_grad(Tensor());
   }
 }
 

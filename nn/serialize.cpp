@@ -72,7 +72,7 @@ LoadResult load_state_dict(Module& module, const TensorDict& tensors, bool stric
       target.copy_(source);  // converts float32 <-> float64
     } else {                 // int64 buffers (BatchNorm's num_batches_tracked): copy the values
       std::copy_n(source.data_ptr<int64_t>(), source.numel(), target.data_ptr<int64_t>());
-      target.impl()->storage->version++;
+      target.bump_version();
     }
   }
   return result;

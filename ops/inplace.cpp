@@ -68,7 +68,7 @@ const Tensor& Tensor::fill_(double value) const {
     using T = decltype(z);
     std::fill_n(raw_data<T>(*this), numel(), static_cast<T>(value));
   });
-  impl()->storage->version++;
+  bump_version();
   return *this;
 }
 const Tensor& Tensor::zero_() const {

@@ -106,7 +106,7 @@ void binary_inplace(const Tensor& self, const Tensor& other, const char* op, F f
       xt::noalias(s) = f(as_xt<T>(self), as_xt<T>(other));
     }
   });
-  self.impl()->storage->version++;
+  self.bump_version();
 }
 
 }  // namespace xgrad::kernels

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../core/attrs.hpp"
+#include "../core/registry.hpp"
 #include "../core/tensor.hpp"
 
 namespace xgrad::ops {
@@ -32,8 +33,12 @@ struct OpSchema {
   static constexpr int kVariadic = -1;
 };
 
-/// Adds an op; ValueError when the name is taken, empty, or `call` is missing.
-void register_op(OpSchema schema);
+/// The op table (core/registry.hpp), built-ins included; what XGRAD_REGISTER_OP adds to.
+///   Example: op_registry().names()
+Registry<OpSchema>& op_registry();
+/// Adds an op; ValueError when the name is taken, empty, or `call` is missing.  Returns true
+/// (for registration at namespace scope).
+bool register_op(OpSchema schema);
 /// Runs op `name`; ValueError for an unknown name (listing the known ones), a wrong number of
 /// inputs, or an attribute the op does not take.
 TensorList call(const std::string& name, const TensorList& inputs, const Attrs& attrs = {});
@@ -77,6 +82,7 @@ OpSchema schema_of() {
   return s;
 }
 
+/// Registers a schema when constructed (kept for code written before XGRAD_REGISTER_OP).
 struct Registrar {
   explicit Registrar(OpSchema schema) { register_op(std::move(schema)); }
 };
@@ -84,9 +90,8 @@ struct Registrar {
 
 }  // namespace xgrad::ops
 
-#define XGRAD_CONCAT_INNER(a, b) a##b
-#define XGRAD_CONCAT(a, b) XGRAD_CONCAT_INNER(a, b)
 /// Registers a Function<T> op under T::name, at namespace scope, once per program.
-#define XGRAD_REGISTER_OP(T)                                 \
-  static const ::xgrad::ops::detail::Registrar XGRAD_CONCAT( \
-      xgrad_op_registrar_, __COUNTER__)(::xgrad::ops::detail::schema_of<T>())
+///   Example: XGRAD_REGISTER_OP(Swish);
+#define XGRAD_REGISTER_OP(T)                           \
+  XGRAD_REGISTER(::xgrad::ops::op_registry(), T::name, \
+                 ::xgrad::ops::detail::schema_of<T>())

@@ -82,7 +82,7 @@ void map_inplace(const Tensor& g, const char* fn, F&& f) {
     const int64_t n = g.numel();
     for (int64_t i = 0; i < n; ++i) d[i] = f(d[i]);
   });
-  g.impl()->storage->version++;
+  g.bump_version();
 }
 
 }  // namespace

@@ -32,6 +32,9 @@ void read_field(const OptionValue& v, const std::string& key, Betas& out) {
 void read_field(const OptionValue& v, const std::string& key, std::vector<double>& out) {
   out = v.as_list(key);
 }
+void read_field(const OptionValue& v, const std::string& key, std::vector<int64_t>& out) {
+  out = v.as_int_list(key);
+}
 void rethrow_option_error(const std::string& who, const std::string& what,
                           const std::vector<std::string>& valid) {
   throw ValueError(fmt::format("{}: {}; valid options: {}", who, what, fmt::join(valid, ", ")));
@@ -210,7 +213,7 @@ Tensor Optimizer::step(const LossClosure& closure) {
       ++s.step;
       update(p, grad, s, g.options());
       // The rule wrote the data directly: mark it changed so stale saved tensors are detected.
-      p.impl()->storage->version++;
+      p.bump_version();
     }
   }
   return loss;

@@ -7,13 +7,13 @@
 //   auto opt = xgrad::optim::Adam(model_params, xgrad::optim::AdamOptions(1e-3));
 //   opt.zero_grad();  loss.backward();  opt.step();
 //
-// Writing one (see examples/custom_optimizer.cpp and docs/optimizers.md):
+// Writing one (see examples/custom_optimizer.cpp and docs/optimizers.md): each option is
+// declared once, by XGRAD_OPTION (optim/option_fields.hpp), which also lists it by name.
 //   struct LionOptions : OptionsBase<LionOptions> {
-//     static constexpr const char* kName = "Lion";
+//     XGRAD_OPTIONS("Lion");
 //     LionOptions(double lr = 1e-4) : lr_(lr) {}
-//     XGRAD_ARG(double, lr);  XGRAD_ARG(Betas, betas) = {0.9, 0.99};
-//     template <class Self, class F> static void fields(Self& s, F&& f) { f("lr", s.lr_);
-//     f("betas", s.betas_); }
+//     XGRAD_OPTION(double, lr);
+//     XGRAD_OPTION(Betas, betas) = {0.9, 0.99};
 //   };
 //   class Lion : public BasicOptimizer<Lion, LionOptions> {
 //     using BasicOptimizer::BasicOptimizer;
@@ -33,30 +33,13 @@
 #include "../core/error.hpp"
 #include "../core/safetensors.hpp"
 #include "../core/tensor.hpp"
+#include "option_fields.hpp"
 #include "options.hpp"
 
 namespace xgrad::optim {
 
 /// Two coefficients such as Adam's (beta1, beta2).  Example: AdamOptions().betas({0.9, 0.99})
 using Betas = std::pair<double, double>;
-
-/// A chainable option: `XGRAD_ARG(double, lr) = 1e-3;` declares `lr_`, the getter `lr()` and
-/// the setter `lr(v)` returning *this (as PyTorch's TORCH_ARG).
-#define XGRAD_ARG(T, name)                                 \
- public:                                                   \
-  inline auto name(const T& new_##name)->decltype(*this) { \
-    this->name##_ = new_##name;                            \
-    return *this;                                          \
-  }                                                        \
-  inline const T& name() const noexcept {                  \
-    return name##_;                                        \
-  }                                                        \
-  inline T& name() noexcept {                              \
-    return name##_;                                        \
-  }                                                        \
-                                                           \
- private:                                                  \
-  T name##_
 
 /// Throws ValueError("<who>: invalid <field> <value>: it must be <rule>") unless `ok`; for
 /// options validation.  Example: check_option(lr >= 0, "Adam", "lr", lr, ">= 0");
@@ -89,6 +72,7 @@ void read_field(const OptionValue& v, const std::string& key, bool& out);
 void read_field(const OptionValue& v, const std::string& key, std::string& out);
 void read_field(const OptionValue& v, const std::string& key, Betas& out);
 void read_field(const OptionValue& v, const std::string& key, std::vector<double>& out);
+void read_field(const OptionValue& v, const std::string& key, std::vector<int64_t>& out);
 inline OptionValue field_value(double v) {
   return v;
 }
@@ -107,15 +91,19 @@ inline OptionValue field_value(const Betas& v) {
 inline OptionValue field_value(const std::vector<double>& v) {
   return v;
 }
+inline OptionValue field_value(const std::vector<int64_t>& v) {
+  return v;
+}
 /// Rethrows a field's type error as "<who>: ... ; valid options: ..." .
 [[noreturn]] void rethrow_option_error(const std::string& who, const std::string& what,
                                        const std::vector<std::string>& valid);
 }  // namespace detail
 
-/// Implements OptimizerOptions for an options struct from its field list: Derived provides
-/// `static constexpr const char* kName`, an `lr_` field and
-/// `template <class Self, class F> static void fields(Self& self, F&& f)` calling
-/// f("name", self.name_) for every option.  Example: struct AdamOptions : OptionsBase<AdamOptions>
+/// Implements OptimizerOptions for an options struct from its field list: Derived declares
+/// its name and options with XGRAD_OPTIONS("Name") and XGRAD_OPTION lines (one of them `lr`);
+/// a struct with `kName` and a hand-written `template <class Self, class F> static void
+/// fields(Self& self, F&& f)` calling f("name", self.name_) per option works as well.
+/// Example: struct AdamOptions : OptionsBase<AdamOptions> { XGRAD_OPTIONS("Adam"); ... };
 template <class Derived>
 class OptionsBase : public OptimizerOptions {
  public:

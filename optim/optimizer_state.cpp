@@ -58,6 +58,8 @@ json option_json(const OptionValue& v) {
       for (double x : v.as_list("")) a.push_back(number_json(x));
       return a;
     }
+    case OptionValue::Type::IntList:
+      return v.as_int_list("");
   }
   return nullptr;
 }

@@ -14,7 +14,7 @@
 #include "ops/linalg.hpp"
 #include "ops/reduce.hpp"
 #include "ops/shape.hpp"
-#include "optim/lbfgs.hpp"
+#include "optim/optimizers/lbfgs.hpp"
 
 namespace xgrad::tune {
 namespace {

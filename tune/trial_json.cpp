@@ -21,6 +21,7 @@ json value_json(const Value& v) {
     case Value::Type::Bool: return json(v.as_bool(""));
     case Value::Type::String: return json(v.as_string(""));
     case Value::Type::List: return json(v.as_list(""));
+    case Value::Type::IntList: return json(v.as_int_list(""));
   }
   return json();
 }

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include <xgrad/optim/regularizer.hpp>
+#include <xgrad/optim/regularizers/regularizer.hpp>
 
 #include "core/test_helpers.hpp"
 

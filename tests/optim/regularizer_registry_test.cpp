@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include <xgrad/optim/regularizer_registry.hpp>
+#include <xgrad/optim/regularizers/regularizer_registry.hpp>
 
 #include "core/test_helpers.hpp"
 

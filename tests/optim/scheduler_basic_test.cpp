@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include <xgrad/optim/lr_anneal.hpp>
-#include <xgrad/optim/lr_decay.hpp>
+#include <xgrad/optim/schedulers/lr_anneal.hpp>
+#include <xgrad/optim/schedulers/lr_decay.hpp>
 
 #include "optim/scheduler_test_util.hpp"
 

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include <xgrad/optim/lr_anneal.hpp>
-#include <xgrad/optim/lr_compose.hpp>
-#include <xgrad/optim/lr_decay.hpp>
+#include <xgrad/optim/schedulers/lr_anneal.hpp>
+#include <xgrad/optim/schedulers/lr_compose.hpp>
+#include <xgrad/optim/schedulers/lr_decay.hpp>
 
 #include "optim/scheduler_test_util.hpp"
 

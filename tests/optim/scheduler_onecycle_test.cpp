@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include <xgrad/optim/adagrad.hpp>
-#include <xgrad/optim/adam.hpp>
-#include <xgrad/optim/lr_onecycle.hpp>
+#include <xgrad/optim/optimizers/adagrad.hpp>
+#include <xgrad/optim/optimizers/adam.hpp>
+#include <xgrad/optim/schedulers/lr_onecycle.hpp>
 
 #include "optim/scheduler_test_util.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include <xgrad/optim/lr_plateau.hpp>
+#include <xgrad/optim/schedulers/lr_plateau.hpp>
 
 #include "optim/scheduler_test_util.hpp"
 

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include <xgrad/optim/lr_plateau.hpp>
-#include <xgrad/optim/lr_registry.hpp>
+#include <xgrad/optim/schedulers/lr_plateau.hpp>
+#include <xgrad/optim/schedulers/lr_registry.hpp>
 
 #include "optim/scheduler_test_util.hpp"
 

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include <xgrad/optim/lr_decay.hpp>
-#include <xgrad/optim/lr_registry.hpp>
+#include <xgrad/optim/schedulers/lr_decay.hpp>
+#include <xgrad/optim/schedulers/lr_registry.hpp>
 
 #include "optim/scheduler_test_util.hpp"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <memory>
 
-#include <xgrad/optim/sgd.hpp>
+#include <xgrad/optim/optimizers/sgd.hpp>
 
 #include "core/test_helpers.hpp"
 

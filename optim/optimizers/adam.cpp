@@ -1,0 +1,158 @@
+// Adam's update rule (torch.optim.Adam, PyTorch 1.13, single-tensor path).
+#include "optim/optimizers/adam.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+
+#include "optim/optimizers/adamw.hpp"
+
+#include "optim/kernel_util.hpp"
+
+namespace xgrad::optim {
+
+void detail::check_adam_like(const char* who, double lr, Betas betas, double eps,
+                             double weight_decay) {
+  check_option(lr >= 0, who, "lr", lr, ">= 0");
+  check_option(betas.first >= 0 && betas.first < 1, who, "beta1 (betas[0])", betas.first,
+               "in [0, 1)");
+  check_option(betas.second >= 0 && betas.second < 1, who, "beta2 (betas[1])", betas.second,
+               "in [0, 1)");
+  check_option(eps > 0, who, "eps", eps, "> 0");
+  check_option(weight_decay >= 0, who, "weight_decay", weight_decay, ">= 0");
+}
+
+std::vector<std::string> detail::adam_state_buffers(bool amsgrad) {
+  if (amsgrad) return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
+  return {"exp_avg", "exp_avg_sq"};
+}
+
+void Adam::validate(const AdamOptions& o) {
+  detail::check_adam_like(o);
+}
+
+std::vector<std::string> Adam::state_buffers(const AdamOptions& o) {
+  return detail::adam_state_buffers(o.amsgrad());
+}
+
+void Adam::update_param(const Tensor& param, const Tensor& grad, ParamState& state,
+                        const AdamOptions& o) {
+  detail::adam_update(param, grad, state, o);
+}
+
+namespace {
+
+template <class T>
+struct AdamScalars {
+  T b1, b2, c1, c2, wd, eps, step_size, bc2_sqrt;
+};
+template <class T>
+struct AdamBuffers {
+  T *param, *exp_avg, *exp_avg_sq, *max_exp_avg_sq;
+  const T* grad;
+};
+
+/// Adam on elements [begin, end): the operations and their order are PyTorch's (so results
+/// match its float64 reference bitwise-closely); the flags are compile-time.
+template <class T, bool kWeightDecay, bool kAmsgrad, bool kMaximize>
+void adam_chunk(const AdamBuffers<T>& b, const AdamScalars<T>& c, int64_t begin, int64_t end) {
+  T* __restrict p = b.param;
+  T* __restrict m = b.exp_avg;
+  T* __restrict v = b.exp_avg_sq;
+  T* __restrict vmax = b.max_exp_avg_sq;
+  const T* __restrict g = b.grad;
+  for (int64_t i = begin; i < end; ++i) {
+    T gi = kMaximize ? -g[i] : g[i];
+    if constexpr (kWeightDecay) gi = gi + c.wd * p[i];
+    const T mi = m[i] * c.b1 + c.c1 * gi;
+    const T vi = v[i] * c.b2 + c.c2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    T second = vi;
+    if constexpr (kAmsgrad) second = vmax[i] = std::max(vmax[i], vi);
+    const T denom = std::sqrt(second) / c.bc2_sqrt + c.eps;
+    p[i] = p[i] - c.step_size * (mi / denom);
+  }
+}
+
+}  // namespace
+
+template <class Options>
+void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& state,
+                         const Options& o) {
+  // AdamW decays the weights apart from the gradient (the point of AdamW); Adam adds λθ to it.
+  constexpr bool kDecoupled = std::is_same_v<Options, AdamWOptions>;
+  const double lr = o.lr();
+  const Betas betas = o.betas();
+  const double eps = o.eps();
+  const double weight_decay = kDecoupled ? 0.0 : o.weight_decay();
+  const bool amsgrad = o.amsgrad();
+  const bool maximize = o.maximize();
+  if constexpr (kDecoupled) {
+    // θ ← θ(1 − γλ), a pass of its own before the moments, as PyTorch's AdamW.
+    const double decay = 1 - lr * o.weight_decay();
+    if (decay != 1) {
+      visit_floating(param.dtype(), Options::kName, [&](auto zero) {
+        using T = decltype(zero);
+        T* p = raw_data<T>(param);
+        const T d = T(decay);
+        detail::for_each_index(param.numel(), [&](int64_t i) { p[i] = p[i] * d; });
+      });
+    }
+  }
+  const Tensor& m_t = state_buffer(state, "exp_avg", param);
+  const Tensor& v_t = state_buffer(state, "exp_avg_sq", param);
+  Tensor vmax_t = amsgrad ? state_buffer(state, "max_exp_avg_sq", param) : Tensor();
+  // Scalars in double as PyTorch computes them in Python floats.
+  const auto step = static_cast<double>(state.step);
+  const double bias_correction1 = 1 - std::pow(betas.first, step);
+  const double bias_correction2 = 1 - std::pow(betas.second, step);
+  const double step_size = lr / bias_correction1;
+  const double bias_correction2_sqrt = std::sqrt(bias_correction2);
+  visit_floating(param.dtype(), Options::kName, [&](auto zero) {
+    using T = decltype(zero);
+    AdamScalars<T> c{T(betas.first),      T(betas.second),         T(1 - betas.first),
+                     T(1 - betas.second), T(weight_decay),         T(eps),
+                     T(step_size),        T(bias_correction2_sqrt)};
+    AdamBuffers<T> b{raw_data<T>(param), raw_data<T>(m_t), raw_data<T>(v_t),
+                     data_or_null<T>(vmax_t), raw_data<T>(grad)};
+    // One loop per combination of the flags, so that none of them is tested per element and
+    // the compiler vectorises each loop (sqrt and division included: -fno-math-errno).
+    const int flags = (weight_decay != 0 ? 1 : 0) | (amsgrad ? 2 : 0) | (maximize ? 4 : 0);
+    parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
+      switch (flags) {
+        case 0:
+          adam_chunk<T, false, false, false>(b, c, begin, end);
+          break;
+        case 1:
+          adam_chunk<T, true, false, false>(b, c, begin, end);
+          break;
+        case 2:
+          adam_chunk<T, false, true, false>(b, c, begin, end);
+          break;
+        case 3:
+          adam_chunk<T, true, true, false>(b, c, begin, end);
+          break;
+        case 4:
+          adam_chunk<T, false, false, true>(b, c, begin, end);
+          break;
+        case 5:
+          adam_chunk<T, true, false, true>(b, c, begin, end);
+          break;
+        case 6:
+          adam_chunk<T, false, true, true>(b, c, begin, end);
+          break;
+        default:
+          adam_chunk<T, true, true, true>(b, c, begin, end);
+          break;
+      }
+    });
+  });
+}
+
+template void detail::adam_update<AdamOptions>(const Tensor&, const Tensor&, ParamState&,
+                                               const AdamOptions&);
+template void detail::adam_update<AdamWOptions>(const Tensor&, const Tensor&, ParamState&,
+                                                const AdamWOptions&);
+
+}  // namespace xgrad::optim
