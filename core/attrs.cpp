@@ -34,6 +34,38 @@ const char* type_name(const AttrValue& v) {
 }
 }  // namespace
 
+namespace {
+[[noreturn]] void wrong_kind(const AttrValue& v, const char* wanted) {
+  throw ValueError(fmt::format("saved value holds a {}, not the {} asked for", type_name(v),
+                               wanted));
+}
+}  // namespace
+
+double AttrValue::toDouble() const {
+  if (const auto* d = std::get_if<double>(this)) return *d;
+  if (const auto* i = std::get_if<int64_t>(this)) return static_cast<double>(*i);
+  wrong_kind(*this, "double");
+}
+int64_t AttrValue::toInt() const {
+  if (const auto* i = std::get_if<int64_t>(this)) return *i;
+  if (const auto* d = std::get_if<double>(this);
+      d && fits_int64(*d) && *d == static_cast<double>(int64_t(*d)))
+    return static_cast<int64_t>(*d);
+  wrong_kind(*this, "int64");
+}
+bool AttrValue::toBool() const {
+  if (const auto* b = std::get_if<bool>(this)) return *b;
+  wrong_kind(*this, "bool");
+}
+const Shape& AttrValue::toIntVector() const {
+  if (const auto* s = std::get_if<Shape>(this)) return *s;
+  wrong_kind(*this, "Shape");
+}
+const std::string& AttrValue::toStringRef() const {
+  if (const auto* s = std::get_if<std::string>(this)) return *s;
+  wrong_kind(*this, "string");
+}
+
 template <class T>
 T Attrs::get(const std::string& name) const {
   const AttrValue* v = find(name);

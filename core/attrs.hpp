@@ -12,7 +12,20 @@
 
 namespace xgrad {
 
-using AttrValue = std::variant<double, int64_t, bool, Shape, std::string>;
+/// One attribute: a number, a flag, a shape or a string. Reads also as libtorch's IValue in
+/// custom Functions: ctx->saved_data["constant"].toDouble().
+struct AttrValue : std::variant<double, int64_t, bool, Shape, std::string> {
+  using Base = std::variant<double, int64_t, bool, Shape, std::string>;
+  using Base::Base;
+  using Base::operator=;
+  /// The number as double (an int64 converts); ValueError for a flag, shape or string.
+  double toDouble() const;
+  /// The number as int64 (a whole double converts); ValueError otherwise.
+  int64_t toInt() const;
+  bool toBool() const;
+  const Shape& toIntVector() const;
+  const std::string& toStringRef() const;
+};
 
 class Attrs {
  public:

@@ -4,6 +4,7 @@
 //   θ ← θ − γ/(1−β₁ᵗ) · m / (√v / √(1−β₂ᵗ) + ε)
 //
 //   xgrad::optim::Adam opt(params, xgrad::optim::AdamOptions(1e-3).betas({0.9, 0.99}));
+#include <tuple>
 #include "optimizer.hpp"
 
 namespace xgrad::optim {
@@ -22,6 +23,12 @@ struct AdamOptions : OptionsBase<AdamOptions> {
   XGRAD_ARG(bool, maximize) = false;
 
  public:
+  /// libtorch's form: AdamOptions(2e-4).betas(std::make_tuple(0.5, 0.999)).
+  template <class B1, class B2>
+  AdamOptions& betas(const std::tuple<B1, B2>& b) {
+    betas_ = {static_cast<double>(std::get<0>(b)), static_cast<double>(std::get<1>(b))};
+    return *this;
+  }
   template <class Self, class F>
   static void fields(Self& s, F&& f) {
     f("lr", s.lr_);
