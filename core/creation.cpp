@@ -4,6 +4,7 @@
 #include <sys/sysinfo.h>
 
 #include <cmath>
+#include <cstring>
 #include <iterator>
 #include <limits>
 
@@ -128,11 +129,22 @@ Tensor generate(const Shape& shape, DType dtype, const char* fn, F&& value_at) {
 
 }  // namespace
 
-Tensor tensor(const NestedList& values, DType dtype) {
+namespace {
+/// The options' requires_grad applied to a freshly made leaf.
+Tensor finish(Tensor t, const TensorOptions& options) {
+  if (options.requires_grad()) t.requires_grad_(true);
+  return t;
+}
+}  // namespace
+
+Tensor tensor(const NestedList& values, TensorOptions options) {
   Shape shape;
   std::vector<double> flat;
   flatten(values, 0, shape, flat);
-  return tensor(flat, shape, dtype);
+  const DType fallback = values.boolean()    ? DType::Bool
+                         : values.integral() ? DType::Int64
+                                             : DType::Float32;
+  return finish(tensor(flat, shape, options.dtype_or(fallback)), options);
 }
 
 Tensor tensor(const std::vector<double>& values, const Shape& shape, DType dtype) {
@@ -153,23 +165,39 @@ Tensor tensor(const std::vector<int64_t>& values, const Shape& shape) {
   return generate(shape, DType::Int64, "tensor", [&](int64_t i) { return values[i]; });
 }
 
-Tensor full(const Shape& shape, double value, DType dtype) {
-  return generate(shape, dtype, "full", [value](int64_t) { return value; });
+Tensor full(IntArrayRef shape, double value, TensorOptions options) {
+  return finish(generate(shape, options.dtype(), "full", [value](int64_t) { return value; }),
+                options);
 }
-Tensor zeros(const Shape& shape, DType dtype) {
-  return full(shape, 0.0, dtype);
+Tensor zeros(IntArrayRef shape, TensorOptions options) {
+  return full(shape, 0.0, options);
 }
-Tensor ones(const Shape& shape, DType dtype) {
-  return full(shape, 1.0, dtype);
+Tensor ones(IntArrayRef shape, TensorOptions options) {
+  return full(shape, 1.0, options);
 }
-Tensor zeros_like(const Tensor& t) {
-  return zeros(t.shape(), t.dtype());
+Tensor empty(IntArrayRef shape, TensorOptions options) {
+  return full(shape, 0.0, options);
 }
-Tensor ones_like(const Tensor& t) {
-  return ones(t.shape(), t.dtype());
+Tensor zeros_like(const Tensor& t, TensorOptions options) {
+  return zeros(t.shape(), options.has_dtype() ? options : options.dtype(t.dtype()));
+}
+Tensor ones_like(const Tensor& t, TensorOptions options) {
+  return ones(t.shape(), options.has_dtype() ? options : options.dtype(t.dtype()));
+}
+Tensor full_like(const Tensor& t, double value, TensorOptions options) {
+  return full(t.shape(), value, options.has_dtype() ? options : options.dtype(t.dtype()));
+}
+Tensor empty_like(const Tensor& t, TensorOptions options) {
+  return zeros_like(t, options);
+}
+Tensor rand_like(const Tensor& t, TensorOptions options) {
+  return rand(t.shape(), options.has_dtype() ? options : options.dtype(t.dtype()));
+}
+Tensor randn_like(const Tensor& t, TensorOptions options) {
+  return randn(t.shape(), options.has_dtype() ? options : options.dtype(t.dtype()));
 }
 
-Tensor arange(double start, double end, double step, DType dtype) {
+Tensor arange(double start, double end, double step, TensorOptions options) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step)) {
     throw ValueError(
         fmt::format("arange: start {}, end {} and step {} must be finite and the "
@@ -185,31 +213,78 @@ Tensor arange(double start, double end, double step, DType dtype) {
                     start, end, step, count));
   }
   const auto n = static_cast<int64_t>(count);
-  return generate({n}, dtype, "arange", [&](int64_t i) { return start + step * i; });
+  return finish(
+      generate({n}, options.dtype(), "arange", [&](int64_t i) { return start + step * i; }),
+      options);
 }
-Tensor arange(double end, DType dtype) {
-  return arange(0, end, 1, dtype);
+Tensor arange(double start, double end, TensorOptions options) {
+  return arange(start, end, 1.0, options);
+}
+Tensor arange(double end, TensorOptions options) {
+  return arange(0, end, 1, options);
 }
 
-Tensor eye(int64_t n, int64_t m, DType dtype) {
+// x_i = start + i (end - start) / (steps - 1); the last value is exactly `end`.
+Tensor linspace(double start, double end, int64_t steps, TensorOptions options) {
+  if (steps < 0)
+    throw ValueError(fmt::format("linspace: steps must be >= 0, got {}", steps));
+  const double delta = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
+  return finish(generate({steps}, options.dtype(), "linspace",
+                         [&](int64_t i) { return i == steps - 1 ? end : start + delta * i; }),
+                options);
+}
+
+Tensor eye(int64_t n, int64_t m, TensorOptions options) {
   if (m < 0) m = n;
-  return generate({n, m}, dtype, "eye", [m](int64_t i) {
-    return i / m == i % m ? 1.0 : 0.0;
-  });  // m > 0 whenever a value is made
+  return finish(generate({n, m}, options.dtype(), "eye",
+                         [m](int64_t i) { return i / m == i % m ? 1.0 : 0.0; }),
+                options);  // m > 0 whenever a value is made
+}
+Tensor eye(int64_t n, TensorOptions options) {
+  return eye(n, -1, options);
 }
 
-Tensor rand(const Shape& shape, DType dtype) {
+Tensor rand(IntArrayRef shape, TensorOptions options) {
+  const DType dtype = options.dtype();
   if (!is_floating(dtype)) throw_not_floating("rand", dtype);
   auto gen = default_generator();
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  return generate(shape, dtype, "rand", [&](int64_t) { return uniform(gen.engine); });
+  return finish(generate(shape, dtype, "rand", [&](int64_t) { return uniform(gen.engine); }),
+                options);
 }
 
-Tensor randn(const Shape& shape, DType dtype) {
+Tensor randn(IntArrayRef shape, TensorOptions options) {
+  const DType dtype = options.dtype();
   if (!is_floating(dtype)) throw_not_floating("randn", dtype);
   auto gen = default_generator();
   std::normal_distribution<double> normal(0.0, 1.0);
-  return generate(shape, dtype, "randn", [&](int64_t) { return normal(gen.engine); });
+  return finish(generate(shape, dtype, "randn", [&](int64_t) { return normal(gen.engine); }),
+                options);
+}
+
+Tensor randint(int64_t low, int64_t high, IntArrayRef shape, TensorOptions options) {
+  if (high <= low)
+    throw ValueError(fmt::format("randint: the range [{}, {}) is empty (high must exceed low)",
+                                 low, high));
+  auto gen = default_generator();
+  std::uniform_int_distribution<int64_t> uniform(low, high - 1);
+  return finish(generate(shape, options.dtype_or(DType::Int64), "randint",
+                         [&](int64_t) { return uniform(gen.engine); }),
+                options);
+}
+Tensor randint(int64_t high, IntArrayRef shape, TensorOptions options) {
+  return randint(0, high, shape, options);
+}
+
+Tensor from_blob(const void* data, IntArrayRef shape, TensorOptions options) {
+  if (!data) throw ValueError("from_blob: the data pointer is null");
+  check_shape(shape, "from_blob");
+  Tensor t = empty_tensor(shape, options.dtype());
+  std::memcpy(static_cast<void*>(visit_dtype(t.dtype(), [&](auto z) {
+                return static_cast<void*>(raw_data<decltype(z)>(t));
+              })),
+              data, static_cast<std::size_t>(t.numel()) * dtype_size(t.dtype()));
+  return finish(t, options);
 }
 
 }  // namespace xgrad

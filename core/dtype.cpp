@@ -1,5 +1,7 @@
 #include "core/dtype.hpp"
 
+#include <ostream>
+
 namespace xgrad {
 
 const char* dtype_name(DType dtype) {
@@ -10,12 +12,27 @@ const char* dtype_name(DType dtype) {
       return "float64";
     case DType::Int64:
       return "int64";
+    case DType::Bool:
+      return "bool";
   }
   return "unknown";
 }
 
 std::size_t dtype_size(DType dtype) {
-  return dtype == DType::Float32 ? 4 : 8;
+  switch (dtype) {
+    case DType::Float32:
+      return 4;
+    case DType::Bool:
+      return 1;
+    case DType::Float64:
+    case DType::Int64:
+      return 8;
+  }
+  return 8;
+}
+
+std::ostream& operator<<(std::ostream& os, DType dtype) {
+  return os << dtype_name(dtype);
 }
 
 }  // namespace xgrad

@@ -1,6 +1,12 @@
 #include "core/function.hpp"
 
+#include <cxxabi.h>
+#include <fmt/format.h>
+
 #include <cctype>
+#include <cstdlib>
+
+#include "core/error.hpp"
 
 namespace xgrad {
 
@@ -59,3 +65,37 @@ void FunctionNodeBase::connect(const TensorList& inputs, const std::vector<Tenso
 }
 
 }  // namespace xgrad
+
+namespace xgrad::detail {
+
+std::string demangled_type_name(const char* mangled) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
+                                             std::free);
+  return status == 0 && out ? std::string(out.get()) : std::string(mangled);
+}
+
+TensorList gradients_per_input(TensorList grads, const std::vector<bool>& arg_is_tensor,
+                               size_t tensor_inputs, const char* op) {
+  if (grads.size() == tensor_inputs || arg_is_tensor.empty()) return grads;
+  // Drop trailing undefined gradients beyond the forward arguments (libtorch allows them);
+  // any other count is the engine's to report.
+  while (grads.size() > arg_is_tensor.size() && !grads.back().defined()) grads.pop_back();
+  if (grads.size() != arg_is_tensor.size()) return grads;
+  TensorList out;
+  out.reserve(tensor_inputs);
+  for (size_t i = 0; i < arg_is_tensor.size(); ++i) {
+    const Tensor& g = grads[i];
+    if (arg_is_tensor[i]) {
+      out.push_back(g);
+    } else if (g.defined()) {
+      throw AutogradError(fmt::format(
+          "{}: backward returned a defined gradient for forward argument {}, which is not a "
+          "tensor; return an undefined Tensor() in its place",
+          op, i));
+    }
+  }
+  return out.size() == tensor_inputs ? out : grads;
+}
+
+}  // namespace xgrad::detail

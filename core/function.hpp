@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <vector>
 
 #include "anomaly.hpp"
@@ -92,6 +93,42 @@ void collect_tensors(TensorList& out, const A& a, const Rest&... rest) {
   collect_tensors(out, rest...);
 }
 bool any_requires_grad(const TensorList& tensors);
+
+/// The op's name: T::name when T declares one, else the type's (demangled) name, so a user
+/// Function written as in libtorch (no name) works.
+template <class T, class = void>
+struct has_name : std::false_type {};
+template <class T>
+struct has_name<T, std::void_t<decltype(T::name)>> : std::true_type {};
+std::string demangled_type_name(const char* mangled);
+template <class T>
+const char* function_name() {
+  if constexpr (has_name<T>::value) {
+    static_assert(std::is_convertible_v<decltype(T::name), const char*>,
+                  "Function<T>: T::name must be a string: static constexpr const char* name = "
+                  "\"my_op\";");
+    return T::name;
+  } else {
+    static const std::string name = demangled_type_name(typeid(T).name());
+    return name.c_str();
+  }
+}
+
+/// For each forward argument after ctx: true when it is a Tensor. Used to map libtorch's
+/// backward form (one gradient per forward argument, undefined for non-tensors) onto the
+/// engine's (one per tensor input). Empty when a TensorList argument makes counting ambiguous.
+template <class... Args>
+std::vector<bool> tensor_argument_mask() {
+  std::vector<bool> mask{std::is_same_v<std::decay_t<Args>, Tensor>...};
+  if ((std::is_same_v<std::decay_t<Args>, TensorList> || ...)) return {};
+  return mask;
+}
+/// The gradients of the tensor inputs out of a backward's result: as is when it has one per
+/// tensor input; else, read one per forward argument (the libtorch form) where a non-tensor
+/// argument's entry must be undefined and missing trailing entries are undefined. Anything
+/// else is returned unchanged, for the engine's count check to report.
+TensorList gradients_per_input(TensorList grads, const std::vector<bool>& arg_is_tensor,
+                               size_t tensor_inputs, const char* op);
 }  // namespace detail
 
 template <class T>
@@ -101,10 +138,13 @@ struct Function {
 
   class BackwardNode final : public FunctionNodeBase {
    public:
-    std::string name() const override { return backward_node_name(T::name); }
+    std::string name() const override { return backward_node_name(detail::function_name<T>()); }
     TensorList apply(TensorList&& grad_outputs) override {
-      return T::backward(&ctx, std::move(grad_outputs));
+      return detail::gradients_per_input(T::backward(&ctx, std::move(grad_outputs)),
+                                         arg_is_tensor, next_edges().size(),
+                                         detail::function_name<T>());
     }
+    std::vector<bool> arg_is_tensor;  // per forward argument (see tensor_argument_mask)
   };
 
   /// Runs T::forward and records it in the graph when needed. Returns what forward returns
@@ -118,11 +158,12 @@ struct Function {
       AutogradContext ctx;  // forward may save: it is simply dropped
       NoGradGuard no_grad;
       auto out = T::forward(&ctx, std::forward<Args>(args)...);
-      if (AnomalyMode::is_enabled()) check_forward_anomaly(T::name, as_list(out));
+      if (AnomalyMode::is_enabled()) check_forward_anomaly(detail::function_name<T>(), as_list(out));
       return out;
     }
     auto node = std::make_shared<BackwardNode>();
-    node->ctx.op_name_ = T::name;
+    node->ctx.op_name_ = detail::function_name<T>();
+    node->arg_is_tensor = detail::tensor_argument_mask<Args...>();
     node->ctx.needs_input_grad_.reserve(inputs.size());
     for (const auto& in : inputs)
       node->ctx.needs_input_grad_.push_back(in.defined() && in.requires_grad());
@@ -137,10 +178,11 @@ struct Function {
     } else {
       for (auto& o : out) outputs.push_back(&o);
     }
-    if (AnomalyMode::is_enabled()) check_forward_anomaly(T::name, as_list(out));
+    if (AnomalyMode::is_enabled()) check_forward_anomaly(detail::function_name<T>(), as_list(out));
     node->connect(inputs, outputs);
     return out;
   }
 };
+
 
 }  // namespace xgrad

@@ -71,7 +71,7 @@ std::string to_string(const Tensor& t) {
   }
   Printer p{values,
             t.shape(),
-            t.dtype() == DType::Int64,
+            t.dtype() == DType::Int64 || t.dtype() == DType::Bool,
             largest >= 1e8 || (smallest < 1e-4 && smallest != INFINITY),
             t.numel() > kSummarizeAbove,
             "tensor("};

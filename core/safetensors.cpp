@@ -39,9 +39,12 @@ const char* file_dtype(DType dtype) {
       return "F32";
     case DType::Float64:
       return "F64";
-    default:
+    case DType::Int64:
       return "I64";
+    case DType::Bool:
+      return "BOOL";
   }
+  return "F32";  // unreachable: every DType is handled above
 }
 
 [[noreturn]] void fail_read(const std::string& path, const std::string& reason) {
@@ -135,12 +138,14 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
     entry.dtype = DType::Float64;
   else if (d == "I64")
     entry.dtype = DType::Int64;
+  else if (d == "BOOL")
+    entry.dtype = DType::Bool;
   else {
-    static const char* known[] = {"BOOL", "U8",  "I8",  "U16", "I16",     "F16",
+    static const char* known[] = {"U8",  "I8",  "U16", "I16",     "F16",
                                   "BF16", "U32", "I32", "U64", "F8_E4M3", "F8_E5M2"};
     const bool is_known = std::find_if(std::begin(known), std::end(known),
                                        [&](const char* k) { return d == k; }) != std::end(known);
-    fail_read(path, fmt::format("tensor '{}': {} dtype '{}' (xgrad reads F32, F64 and I64)", name,
+    fail_read(path, fmt::format("tensor '{}': {} dtype '{}' (xgrad reads F32, F64, I64 and BOOL)", name,
                                 is_known ? "unsupported" : "unknown", d));
   }
 

@@ -20,7 +20,7 @@ template <class T>
 using Buffer = xt::xtensor<T, 1>;
 
 struct Storage {
-  std::variant<Buffer<float>, Buffer<double>, Buffer<int64_t>> buffer;
+  std::variant<Buffer<float>, Buffer<double>, Buffer<int64_t>, Buffer<bool>> buffer;
   /// Bumped by each in-place change; saved tensors compare it to detect stale data.
   std::atomic<uint64_t> version{0};
 
@@ -77,7 +77,8 @@ Tensor empty_tensor(const Shape& shape, DType dtype);
 
 [[noreturn]] void throw_not_floating(const char* op, DType dtype);
 
-/// Calls f(T{}) with T the C++ type of `dtype`.
+/// Calls f(T{}) with T the C++ type of `dtype` (bool for Bool: f must handle it, typically
+/// by copying or converting elements; arithmetic dispatches on visit_floating instead).
 template <class F>
 inline decltype(auto) visit_dtype(DType dtype, F&& f) {
   switch (dtype) {
@@ -85,9 +86,12 @@ inline decltype(auto) visit_dtype(DType dtype, F&& f) {
       return f(float{});
     case DType::Float64:
       return f(double{});
-    default:
+    case DType::Int64:
       return f(int64_t{});
+    case DType::Bool:
+      return f(bool{});
   }
+  return f(float{});  // unreachable: every DType is handled above
 }
 /// Calls f(T{}) for a floating dtype; a DTypeError naming `op` for int64.
 template <class F>

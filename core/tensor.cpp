@@ -96,6 +96,7 @@ T* Tensor::data_ptr() const {
 template float* Tensor::data_ptr<float>() const;
 template double* Tensor::data_ptr<double>() const;
 template int64_t* Tensor::data_ptr<int64_t>() const;
+template bool* Tensor::data_ptr<bool>() const;
 
 bool Tensor::requires_grad() const {
   return checked(impl_.get(), "requires_grad").requires_grad;

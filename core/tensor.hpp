@@ -10,18 +10,23 @@
 // defined in ops/, so core/ holds no op code. This header includes no xtensor.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "dtype.hpp"
+#include "int_array_ref.hpp"
 #include "shape.hpp"
+#include "tensor_options.hpp"
 
 namespace xgrad {
 
 class Node;
 struct TensorImpl;
+struct ValuesIndices;
 
 class Tensor {
  public:
@@ -107,8 +112,9 @@ class Tensor {
   Tensor to(DType dtype) const;
 
   // ---- op conveniences (defined in ops/) --------------------------------------------------------
-  Tensor sum(const Shape& dims = {}, bool keepdim = false) const;
-  Tensor mean(const Shape& dims = {}, bool keepdim = false) const;
+  /// Over `dims` (all when empty); one dim may be written bare, as in libtorch: x.sum(1).
+  Tensor sum(IntArrayRef dims = {}, bool keepdim = false) const;
+  Tensor mean(IntArrayRef dims = {}, bool keepdim = false) const;
   Tensor reshape(const Shape& shape) const;
   Tensor transpose(int64_t dim0, int64_t dim1) const;
   /// Transpose of a 2-D tensor (a 0-D or 1-D tensor is returned as is).
@@ -138,6 +144,110 @@ class Tensor {
   const Tensor& div_(const Tensor& other) const;
   const Tensor& div_(double value) const;
 
+  // ---- libtorch's Tensor API (issue 13; defined in ops/tensor_methods.cpp) --------------------
+  // Each method calls the free function of the same name; see ops/*.hpp for the semantics.
+  // Views are copies today: x[0].fill_(5), x.select(...), x.narrow(...) do not change x
+  // (see docs/from_libtorch.md).
+
+  /// The value of a one-element tensor as T (float, double, int64_t, int or bool).
+  ///   Example: loss.item<float>(), (pred == y).sum().item<int64_t>()
+  template <class T>
+  T item() const;
+  /// libtorch's names for shape() and dtype().
+  const Shape& sizes() const { return shape(); }
+  DType scalar_type() const { return dtype(); }
+  /// This tensor's dtype as options, for zeros(shape, x.options()).
+  TensorOptions options() const { return TensorOptions(dtype()); }
+  bool is_floating_point() const { return is_floating(dtype()); }
+  /// Data is always contiguous today: contiguous() returns the tensor itself.
+  Tensor contiguous() const { return *this; }
+  bool is_contiguous() const { return true; }
+
+  Tensor var(IntArrayRef dims = {}, bool unbiased = true, bool keepdim = false) const;
+  Tensor std(IntArrayRef dims = {}, bool unbiased = true, bool keepdim = false) const;
+  Tensor norm(double p = 2, IntArrayRef dims = {}, bool keepdim = false) const;
+  Tensor logsumexp(IntArrayRef dims, bool keepdim = false) const;
+  Tensor max() const;
+  Tensor min() const;
+  /// (values, indices) along `dim`:  auto [values, indices] = x.max(1);
+  ValuesIndices max(int64_t dim, bool keepdim = false) const;
+  ValuesIndices min(int64_t dim, bool keepdim = false) const;
+  Tensor argmax() const;
+  Tensor argmax(int64_t dim, bool keepdim = false) const;
+  Tensor argmin() const;
+  Tensor argmin(int64_t dim, bool keepdim = false) const;
+  ValuesIndices topk(int64_t k, int64_t dim = -1, bool largest = true, bool sorted = true) const;
+  ValuesIndices sort(int64_t dim = -1, bool descending = false) const;
+  Tensor cumsum(int64_t dim) const;
+  Tensor any() const;
+  Tensor any(int64_t dim, bool keepdim = false) const;
+  Tensor all() const;
+  Tensor all(int64_t dim, bool keepdim = false) const;
+
+  Tensor abs() const;
+  Tensor sqrt() const;
+  Tensor square() const;
+  Tensor neg() const;
+  Tensor sin() const;
+  Tensor cos() const;
+  Tensor sigmoid() const;
+  Tensor tanh() const;
+  Tensor pow(const Tensor& exponent) const;
+  Tensor softmax(int64_t dim) const;
+  Tensor log_softmax(int64_t dim) const;
+  Tensor clamp(double lo, double hi) const;
+  Tensor clamp_min(double lo) const;
+  Tensor clamp_max(double hi) const;
+
+  Tensor view(IntArrayRef shape) const;
+  Tensor view_as(const Tensor& other) const;
+  Tensor reshape_as(const Tensor& other) const;
+  Tensor flatten(int64_t start_dim = 0, int64_t end_dim = -1) const;
+  Tensor squeeze() const;
+  Tensor squeeze(int64_t dim) const;
+  Tensor unsqueeze(int64_t dim) const;
+  Tensor permute(IntArrayRef dims) const;
+  Tensor expand(IntArrayRef shape) const;
+  Tensor expand_as(const Tensor& other) const;
+  Tensor mm(const Tensor& other) const;
+  Tensor select(int64_t dim, int64_t index) const;
+  Tensor slice(int64_t dim = 0, int64_t start = 0, int64_t end = std::numeric_limits<int64_t>::max(), int64_t step = 1) const;
+  Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
+  std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
+  std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;
+  Tensor index_select(int64_t dim, const Tensor& index) const;
+  Tensor gather(int64_t dim, const Tensor& index) const;
+  Tensor masked_fill(const Tensor& mask, double value) const;
+
+  Tensor add(const Tensor& other, double alpha = 1.0) const;
+  Tensor add(double other) const;
+  Tensor sub(const Tensor& other, double alpha = 1.0) const;
+  Tensor sub(double other) const;
+  Tensor mul(const Tensor& other) const;
+  Tensor mul(double other) const;
+  Tensor div(const Tensor& other) const;
+  Tensor div(double other) const;
+  /// Comparisons: bool tensors (not differentiable), broadcast.  Example: x.gt(0), a.eq(b)
+  Tensor eq(const Tensor& other) const;
+  Tensor eq(double other) const;
+  Tensor ne(const Tensor& other) const;
+  Tensor ne(double other) const;
+  Tensor lt(const Tensor& other) const;
+  Tensor lt(double other) const;
+  Tensor le(const Tensor& other) const;
+  Tensor le(double other) const;
+  Tensor gt(const Tensor& other) const;
+  Tensor gt(double other) const;
+  Tensor ge(const Tensor& other) const;
+  Tensor ge(double other) const;
+  /// A copy in `other`'s dtype.
+  Tensor type_as(const Tensor& other) const;
+  /// In place with a scalar, as libtorch's x += 1, x *= 0.5 (int64 tensors too).
+  Tensor& operator+=(double value);
+  Tensor& operator-=(double value);
+  Tensor& operator*=(double value);
+  Tensor& operator/=(double value);
+
   /// Low-level access for the library's own code.
   TensorImpl* impl() const { return impl_.get(); }
   const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
@@ -147,6 +257,17 @@ class Tensor {
 };
 
 using TensorList = std::vector<Tensor>;
+
+/// The (values, indices) pair of max(x, dim), min, topk and sort, read as libtorch's
+/// std::tuple<Tensor, Tensor>:  auto [v, i] = x.max(1);  std::get<1>(xgrad::max(x, 1)).
+/// It is also the values Tensor itself, so  xgrad::max(x, 1).sum()  keeps working.
+struct ValuesIndices : Tensor, std::tuple<Tensor, Tensor> {
+  ValuesIndices(const Tensor& values, const Tensor& indices)
+      : Tensor(values), std::tuple<Tensor, Tensor>(values, indices) {}
+  const Tensor& values() const { return std::get<0>(tuple()); }
+  const Tensor& indices() const { return std::get<1>(tuple()); }
+  const std::tuple<Tensor, Tensor>& tuple() const { return *this; }
+};
 
 /// Prints like PyTorch: tensor([[1.0000, 2.0000]], dtype=float64, grad_fn=<MulBackward>)
 std::ostream& operator<<(std::ostream& os, const Tensor& tensor);
@@ -166,4 +287,32 @@ Tensor operator-(double a, const Tensor& b);
 Tensor operator*(double a, const Tensor& b);
 Tensor operator/(double a, const Tensor& b);
 
+// ---- comparisons (defined in ops/compare.cpp): bool tensors, broadcast, never recorded ------
+Tensor operator==(const Tensor& a, const Tensor& b);
+Tensor operator!=(const Tensor& a, const Tensor& b);
+Tensor operator<(const Tensor& a, const Tensor& b);
+Tensor operator<=(const Tensor& a, const Tensor& b);
+Tensor operator>(const Tensor& a, const Tensor& b);
+Tensor operator>=(const Tensor& a, const Tensor& b);
+Tensor operator==(const Tensor& a, double b);
+Tensor operator!=(const Tensor& a, double b);
+Tensor operator<(const Tensor& a, double b);
+Tensor operator<=(const Tensor& a, double b);
+Tensor operator>(const Tensor& a, double b);
+Tensor operator>=(const Tensor& a, double b);
+/// Elementwise logic on bool tensors: mask_a & mask_b, mask_a | mask_b, ~mask.
+Tensor operator&(const Tensor& a, const Tensor& b);
+Tensor operator|(const Tensor& a, const Tensor& b);
+Tensor operator~(const Tensor& a);
+
 }  // namespace xgrad
+
+// ValuesIndices is a tuple of two Tensors for structured bindings and std::get.
+namespace std {
+template <>
+struct tuple_size<xgrad::ValuesIndices> : std::integral_constant<std::size_t, 2> {};
+template <std::size_t I>
+struct tuple_element<I, xgrad::ValuesIndices> {
+  using type = xgrad::Tensor;
+};
+}  // namespace std

@@ -81,6 +81,15 @@ class Value {
   /// a configuration file); ValueError otherwise.  Example: Shape dims = v.as_int_list("dims");
   std::vector<int64_t> as_int_list(const std::string& key) const;
 
+  /// libtorch's IValue spellings, so a custom Function's
+  /// `ctx->saved_data["constant"].toDouble()` reads as it does there; each is the as_* accessor
+  /// above (same checks, the key in messages is "saved value").
+  double toDouble() const { return as_double("saved value"); }
+  int64_t toInt() const { return as_int("saved value"); }
+  bool toBool() const { return as_bool("saved value"); }
+  std::vector<int64_t> toIntVector() const { return as_int_list("saved value"); }
+  const std::string& toStringRef() const { return as_string("saved value"); }
+
   /// Same type and value.  Example: v == Value(1e-3)
   bool operator==(const Value& other) const;
   bool operator!=(const Value& other) const { return !(*this == other); }

@@ -22,6 +22,8 @@ char* raw_bytes(const Tensor& t) {
       return reinterpret_cast<char*>(t.data_ptr<double>());
     case DType::Int64:
       return reinterpret_cast<char*>(t.data_ptr<int64_t>());
+    case DType::Bool:
+      return reinterpret_cast<char*>(t.data_ptr<bool>());
   }
   return nullptr;
 }

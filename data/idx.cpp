@@ -204,6 +204,10 @@ void visit_idx_type(IdxType type, F&& f) {
 
 Tensor to_tensor(const IdxContents& c, DType dtype, double scale, const std::string& path,
                  const char* fn) {
+  if (dtype == DType::Bool)
+    throw DTypeError(fmt::format("{}: '{}': IDX files are read as float32, float64 or int64, "
+                                 "not bool (compare the result instead: read_idx(...) != 0)",
+                                 fn, path));
   if (dtype == DType::Int64 && !is_integer_type(c.type)) {
     throw DTypeError(fmt::format("{}: '{}' holds {} values, which cannot be read as int64", fn,
                                  path, type_name(c.type)));
@@ -225,6 +229,8 @@ Tensor to_tensor(const IdxContents& c, DType dtype, double scale, const std::str
       case DType::Int64:
         convert<S>(src, out.data_ptr<int64_t>(), c.numel, 1.0);
         break;
+      case DType::Bool:  // refused by the caller's dtype check; here for completeness
+        throw DTypeError(fmt::format("{}: '{}': cannot read into a bool tensor", fn, path));
     }
   });
   return out;

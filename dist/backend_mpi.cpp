@@ -34,9 +34,12 @@ MPI_Datatype mpi_type(DType dtype) {
       return MPI_FLOAT;
     case DType::Float64:
       return MPI_DOUBLE;
-    default:
+    case DType::Int64:
       return MPI_INT64_T;
+    case DType::Bool:
+      return MPI_C_BOOL;
   }
+  return MPI_DOUBLE;  // unreachable: every DType is handled above
 }
 
 // Errors come back as codes (MPI_ERRORS_RETURN is set at start) and leave as xgrad::Error.

@@ -53,3 +53,19 @@ const Tensor& kaiming_normal_(const Tensor& tensor, double a = 0.0, FanMode mode
 const Tensor& orthogonal_(const Tensor& tensor, double gain = 1.0);
 
 }  // namespace xgrad::nn::init
+
+namespace xgrad {
+/// libtorch's spellings for kaiming_*_: kaiming_normal_(w, 0, xgrad::kFanOut, xgrad::kReLU).
+inline constexpr nn::init::FanMode kFanIn = nn::init::FanMode::FanIn;
+inline constexpr nn::init::FanMode kFanOut = nn::init::FanMode::FanOut;
+/// A nonlinearity name usable where init takes one ("relu", "tanh", ...).
+struct Nonlinearity {
+  const char* name;
+  operator std::string() const { return name; }
+};
+inline constexpr Nonlinearity kReLU{"relu"};
+inline constexpr Nonlinearity kLeakyReLU{"leaky_relu"};
+inline constexpr Nonlinearity kTanh{"tanh"};
+inline constexpr Nonlinearity kSigmoid{"sigmoid"};
+inline constexpr Nonlinearity kLinear{"linear"};
+}  // namespace xgrad

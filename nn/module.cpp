@@ -5,16 +5,21 @@
 #include <ostream>
 
 #include "../core/error.hpp"
+#include "../core/function.hpp"
 #include "../core/grad_mode.hpp"
 #include "../core/tensor_impl.hpp"
 
 namespace xgrad::nn {
 
 Tensor Module::forward(const Tensor&) {
-  throw ValueError(
-      fmt::format("{}: this module has no single-input forward(x); call it with the "
-                  "inputs it takes (a loss takes (input, target))",
-                  name()));
+  throw ValueError(fmt::format(
+      "{}: this module has no single-input forward(x) (C++ type {}: "
+      "Module::forward(const Tensor&) is not overridden). If your module defines forward, check its signature: it must be exactly "
+      "`Tensor forward(const Tensor& x) override` (a `Tensor forward(Tensor x)` taking the "
+      "tensor by value, or any other parameter list, declares a different function that "
+      "module(x) never calls; `override` makes the compiler say so). Modules with other "
+      "inputs (a loss takes (input, target)) are called with those.",
+      name(), xgrad::detail::demangled_type_name(typeid(*this).name())));
 }
 
 void Module::check_new_name(const std::string& name, const char* what) const {

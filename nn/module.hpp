@@ -35,8 +35,16 @@
 
 namespace xgrad::nn {
 
+/// A (dotted name, tensor) pair, read as std::pair (.first/.second, structured bindings) or as
+/// libtorch's OrderedDict item (.key()/.value()).
+struct NamedTensor : std::pair<std::string, Tensor> {
+  using std::pair<std::string, Tensor>::pair;
+  const std::string& key() const { return first; }
+  const Tensor& value() const { return second; }
+  Tensor& value() { return second; }
+};
 /// (dotted name, tensor) pairs in registration order, depth first.
-using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+using NamedTensors = std::vector<NamedTensor>;
 
 class Module;
 
@@ -143,6 +151,14 @@ class Module {
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
     add_child(name, module);
     return module;
+  }
+  /// By value, as libtorch's register_module("fc", nn::Linear(4, 2)): the module is moved
+  /// into a shared_ptr, which is returned (the parameters are the moved module's).
+  template <class M, std::enable_if_t<std::is_base_of_v<Module, std::decay_t<M>> &&
+                                          !std::is_lvalue_reference_v<M>,
+                                      int> = 0>
+  std::shared_ptr<std::decay_t<M>> register_module(const std::string& name, M&& module) {
+    return register_module(name, std::make_shared<std::decay_t<M>>(std::move(module)));
   }
 
   // ---- traversal ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include "core/numeric_cast.hpp"
 #include "ops/builtin.hpp"
 #include "ops/kernels.hpp"
+#include "ops/promote.hpp"
 #include "ops/reduce.hpp"
 
 namespace xgrad {
@@ -532,18 +533,23 @@ struct PowTensor : Function<PowTensor> {
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
+  if (needs_promotion(a, b)) return promoted_binary(a, b, '+');  // int64/bool operands
   return Add::apply(a, b);
 }
 Tensor sub(const Tensor& a, const Tensor& b) {
+  if (needs_promotion(a, b)) return promoted_binary(a, b, '-');  // int64/bool operands
   return Sub::apply(a, b);
 }
 Tensor mul(const Tensor& a, const Tensor& b) {
+  if (needs_promotion(a, b)) return promoted_binary(a, b, '*');  // int64/bool operands
   return Mul::apply(a, b);
 }
 Tensor div(const Tensor& a, const Tensor& b) {
+  if (needs_promotion(a, b)) return promoted_binary(a, b, '/');  // int64/bool operands
   return Div::apply(a, b);
 }
 Tensor neg(const Tensor& x) {
+  if (needs_promotion(x)) return promoted_neg(x);
   return Neg::apply(x);
 }
 Tensor exp(const Tensor& x) {
@@ -598,6 +604,7 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
   return Minimum::apply(a, b);
 }
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  if (needs_promotion(a, b)) return promoted_where(cond, a, b);
   // cond is never differentiated: detached, it is not an input that requires grad.
   return Where::apply(cond.defined() ? cond.detach() : cond, a, b);
 }
@@ -626,32 +633,40 @@ Tensor operator/(const Tensor& a, const Tensor& b) {
   return div(a, b);
 }
 Tensor operator+(const Tensor& a, double b) {
+  if (needs_promotion(a)) return promoted_scalar(a, b, '+');
   return AddScalar::apply(a, b);
 }
 Tensor operator-(const Tensor& a, double b) {
+  if (needs_promotion(a)) return promoted_scalar(a, b, '-');
   return AddScalar::apply(a, -b);
 }
 Tensor operator*(const Tensor& a, double b) {
+  if (needs_promotion(a)) return promoted_scalar(a, b, '*');
   return MulScalar::apply(a, b);
 }
 Tensor operator/(const Tensor& a, double b) {
+  if (needs_promotion(a)) return promoted_scalar(a, b, '/');
   return DivScalar::apply(a, b);
 }
 Tensor operator+(double a, const Tensor& b) {
+  if (needs_promotion(b)) return promoted_scalar(b, a, '+', true);
   return AddScalar::apply(b, a);
 }
 Tensor operator-(double a, const Tensor& b) {
+  if (needs_promotion(b)) return promoted_scalar(b, a, '-', true);
   return AddScalar::apply(neg(b), a);
 }
 Tensor operator*(double a, const Tensor& b) {
+  if (needs_promotion(b)) return promoted_scalar(b, a, '*', true);
   return MulScalar::apply(b, a);
 }
 Tensor operator/(double a, const Tensor& b) {
+  if (needs_promotion(b)) return promoted_scalar(b, a, '/', true);
   return ScalarDiv::apply(a, b);
 }
 
 Tensor Tensor::operator-() const {
-  return neg(*this);
+  return xgrad::neg(*this);
 }
 Tensor Tensor::exp() const {
   return xgrad::exp(*this);

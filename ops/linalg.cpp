@@ -203,8 +203,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     return bmm(expand(a3, {batch, a3.shape()[1], a3.shape()[2]}),
                expand(b, {batch, b.shape()[1], b.shape()[2]}), false, false);
   }
-  throw ShapeError(fmt::format("matmul: expected 1-D, 2-D or 3-D tensors, got shapes {} and {}",
-                               shape_str(a.shape()), shape_str(b.shape())));
+  return matmul_broadcast(a, b);  // batch dims beyond 3-D, or 3-D with 1-D
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {

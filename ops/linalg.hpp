@@ -18,5 +18,14 @@ Tensor bmm(const Tensor& a, const Tensor& b, bool transpose_a = false, bool tran
 /// op(a) x op(b), where op transposes when the flag is set: the product with transposes
 /// folded into gemm's flags, never materialised. matmul's backward is written with it.
 Tensor mm(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b);
+/// a @ b for plain 2-D matrices: mm(a, b) as libtorch.
+Tensor mm(const Tensor& a, const Tensor& b);
+/// beta·input + alpha·(m1 @ m2), input broadcast (libtorch's addmm).  Example: addmm(b, x, W)
+Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, double beta = 1.0,
+             double alpha = 1.0);
+/// matmul for any ranks >= 1 with batch dims broadcast as in libtorch ([2, 3, m, k] x [k, n],
+/// [2, 1, m, k] x [5, k, n], ...): the batches are flattened into one bmm. matmul calls it
+/// for what its faster paths do not cover.
+Tensor matmul_broadcast(const Tensor& a, const Tensor& b);
 
 }  // namespace xgrad

@@ -13,6 +13,7 @@
 #include "ops/builtin.hpp"
 #include "ops/elementwise.hpp"
 #include "ops/kernels.hpp"
+#include "ops/promote.hpp"
 #include "ops/shape.hpp"
 
 namespace xgrad {
@@ -226,11 +227,18 @@ struct Norm : Function<Norm> {
 
 }  // namespace
 
-Tensor sum(const Tensor& x, const Shape& dims, bool keepdim) {
-  return Sum::apply(x, dims, keepdim);
+Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  if (needs_promotion(x)) return integral_reduce(x, dims, keepdim, '+');  // int64/bool: into int64
+  return Sum::apply(x, dims.vec(), keepdim);
 }
 
-Tensor mean(const Tensor& x, const Shape& dims, bool keepdim) {
+Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  if (needs_promotion(x)) {
+    throw DTypeError(fmt::format(
+        "mean: the mean of a {} tensor is not defined (as in libtorch); convert first: "
+        "x.to(xgrad::kFloat32).mean()",
+        dtype_name(x.dtype())));
+  }
   kernels::check_floating(x, "mean");
   const auto axes = reduce_axes(x, dims, "mean");
   int64_t count = 1;
@@ -260,20 +268,22 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   return reshape(sum(x, dims, true), shape);
 }
 
-Tensor max(const Tensor& x, const Shape& dims, bool keepdim) {
-  return Extremum<true>::apply(x, dims, keepdim);
+Tensor max(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  if (needs_promotion(x)) return integral_reduce(x, dims, keepdim, '>');  // no autograd
+  return Extremum<true>::apply(x, dims.vec(), keepdim);
 }
-Tensor min(const Tensor& x, const Shape& dims, bool keepdim) {
-  return Extremum<false>::apply(x, dims, keepdim);
+Tensor min(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  if (needs_promotion(x)) return integral_reduce(x, dims, keepdim, '<');  // no autograd
+  return Extremum<false>::apply(x, dims.vec(), keepdim);
 }
-Tensor max(const Tensor& x, int64_t dim, bool keepdim) {
-  return max(x, Shape{dim}, keepdim);
+ValuesIndices max(const Tensor& x, int64_t dim, bool keepdim) {
+  return {max(x, Shape{dim}, keepdim), argmax(x, dim, keepdim)};
 }
-Tensor min(const Tensor& x, int64_t dim, bool keepdim) {
-  return min(x, Shape{dim}, keepdim);
+ValuesIndices min(const Tensor& x, int64_t dim, bool keepdim) {
+  return {min(x, Shape{dim}, keepdim), argmin(x, dim, keepdim)};
 }
 
-Tensor var(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
+Tensor var(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) {
   kernels::check_floating(x, "var");
   const auto axes = reduce_axes(x, dims, "var");
   int64_t count = 1;
@@ -284,14 +294,14 @@ Tensor var(const Tensor& x, const Shape& dims, bool unbiased, bool keepdim) {
   return sum(centered * centered, dims, keepdim) / static_cast<double>(count - (unbiased ? 1 : 0));
 }
 
-Tensor norm(const Tensor& x, double p, const Shape& dims, bool keepdim) {
+Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
   if (p != 1 && p != 2) {
     throw ValueError(fmt::format("norm: p = {} is not supported (use 1 or 2)", p));
   }
-  return Norm::apply(x, p, dims, keepdim);
+  return Norm::apply(x, p, dims.vec(), keepdim);
 }
 
-Tensor logsumexp(const Tensor& x, const Shape& dims, bool keepdim) {
+Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim) {
   kernels::check_floating(x, "logsumexp");
   // log sum exp(x) = m + log sum exp(x - m) with m = max(x) held constant: exp never
   // overflows, and the gradient (softmax) is exact because m cancels. An all -inf slice
@@ -346,10 +356,10 @@ Tensor argmax(const Tensor& x) {
   return argmax(reshape(x.detach(), {-1}), 0, false);
 }
 
-Tensor Tensor::sum(const Shape& dims, bool keepdim) const {
+Tensor Tensor::sum(IntArrayRef dims, bool keepdim) const {
   return xgrad::sum(*this, dims, keepdim);
 }
-Tensor Tensor::mean(const Shape& dims, bool keepdim) const {
+Tensor Tensor::mean(IntArrayRef dims, bool keepdim) const {
   return xgrad::mean(*this, dims, keepdim);
 }
 
@@ -357,7 +367,7 @@ Tensor Tensor::mean(const Shape& dims, bool keepdim) const {
 
 namespace xgrad::ops {
 std::vector<OpSchema> reduce_op_schemas() {
-  auto dims_keepdim = [](const char* name, Tensor (*fn)(const Tensor&, const Shape&, bool)) {
+  auto dims_keepdim = [](const char* name, Tensor (*fn)(const Tensor&, IntArrayRef, bool)) {
     return OpSchema{name, 1, {"dims", "keepdim"}, [fn](const TensorList& in, const Attrs& a) {
                       return TensorList{
                           fn(in[0], a.get_or<Shape>("dims", {}), a.get_or<bool>("keepdim", false))};

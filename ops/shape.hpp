@@ -45,5 +45,16 @@ TensorList split(const Tensor& x, int64_t split_size, int64_t dim = 0);
 /// Chunks of the given sizes along dim (they must sum to its size).
 ///   Example: split_with_sizes(x, {1, 4}, 0)  ([5, 3] -> [1, 3], [4, 3])
 TensorList split_with_sizes(const Tensor& x, const Shape& split_sizes, int64_t dim = 0);
+/// `length` entries from `start` along dim (a copy, like slice; not a view as in libtorch).
+///   Example: narrow(x, 1, 2, 3)  (columns 2, 3, 4)
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
+/// `chunks` pieces along dim of ceil(size / chunks) entries each (the last smaller; fewer
+/// pieces when the size does not need all of them), as libtorch.  Example: chunk(x, 3, 1)
+TensorList chunk(const Tensor& x, int64_t chunks, int64_t dim = 0);
+/// x broadcast to other's shape (a copy).  Example: expand_as(bias, x)
+Tensor expand_as(const Tensor& x, const Tensor& other);
+/// One-hot encoding of int64 class indices: [...] -> [..., num_classes] int64 (num_classes
+/// -1: max + 1).  Example: one_hot(labels, 10).to(kFloat32)
+Tensor one_hot(const Tensor& labels, int64_t num_classes = -1);
 
 }  // namespace xgrad

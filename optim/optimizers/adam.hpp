@@ -4,6 +4,8 @@
 //   θ ← θ − γ/(1−β₁ᵗ) · m / (√v / √(1−β₂ᵗ) + ε)
 //
 //   xgrad::optim::Adam opt(params, xgrad::optim::AdamOptions(1e-3).betas({0.9, 0.99}));
+#include <tuple>
+
 #include "../optimizer.hpp"
 
 namespace xgrad::optim {
@@ -20,6 +22,14 @@ struct AdamOptions : OptionsBase<AdamOptions> {
   XGRAD_OPTION(bool, amsgrad) = false;
   /// Maximize the objective instead (the gradient is negated first, as PyTorch 1.13).
   XGRAD_OPTION(bool, maximize) = false;
+
+ public:
+  /// libtorch's form: AdamOptions(2e-4).betas(std::make_tuple(0.5, 0.999)).
+  template <class B1, class B2>
+  AdamOptions& betas(const std::tuple<B1, B2>& b) {
+    betas_ = {static_cast<double>(std::get<0>(b)), static_cast<double>(std::get<1>(b))};
+    return *this;
+  }
 };
 
 /// Adam.  Example: Adam opt(params, AdamOptions(1e-3)); opt.step();

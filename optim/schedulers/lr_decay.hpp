@@ -26,6 +26,9 @@ class StepLR : public LRScheduler {
  public:
   /// ValueError for step_size < 1 or γ < 0.  Example: StepLR s(opt, StepLROptions(10).gamma(0.5));
   StepLR(Optimizer& optimizer, const StepLROptions& options);
+  /// libtorch's positional form.  Example: StepLR sched(opt, 10, 0.1);
+  StepLR(Optimizer& optimizer, int64_t step_size, double gamma = 0.1)
+      : StepLR(optimizer, StepLROptions(step_size).gamma(gamma)) {}
   std::string name() const override { return "StepLR"; }
 
  protected:

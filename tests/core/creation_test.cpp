@@ -100,7 +100,8 @@ TEST(Creation, Likes) {
 
 TEST(Creation, Arange) {
   EXPECT_TRUE(ValuesEqual(xg::arange(5), {0, 1, 2, 3, 4}));
-  EXPECT_EQ(xg::arange(5).dtype(), xg::kFloat32);
+  EXPECT_EQ(xg::arange(5).dtype(), xg::kInt64);  // integer arguments: int64, as libtorch
+  EXPECT_EQ(xg::arange(5.0).dtype(), xg::kFloat32);
   EXPECT_TRUE(ValuesEqual(xg::arange(1, 2, 0.25), {1, 1.25, 1.5, 1.75}));
   EXPECT_TRUE(ValuesEqual(xg::arange(3, 0, -1), {3, 2, 1}));
   auto i = xg::arange(4, xg::kInt64);

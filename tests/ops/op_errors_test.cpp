@@ -75,14 +75,7 @@ TEST_P(BinaryOpErrors, Int64IsDTypeError) {
 INSTANTIATE_TEST_SUITE_P(
     Ops, BinaryOpErrors,
     ::testing::Values(
-        BinaryOp{"add", [](const xg::Tensor& a, const xg::Tensor& b) { return a + b; }},
-        BinaryOp{"sub", [](const xg::Tensor& a, const xg::Tensor& b) { return a - b; }},
-        BinaryOp{"mul", [](const xg::Tensor& a, const xg::Tensor& b) { return a * b; }},
-        BinaryOp{"div", [](const xg::Tensor& a, const xg::Tensor& b) { return a / b; }},
-        BinaryOp{"add", [](const xg::Tensor& a, const xg::Tensor& b) { return xg::add(a, b); }},
-        BinaryOp{"sub", [](const xg::Tensor& a, const xg::Tensor& b) { return xg::sub(a, b); }},
-        BinaryOp{"mul", [](const xg::Tensor& a, const xg::Tensor& b) { return xg::mul(a, b); }},
-        BinaryOp{"div", [](const xg::Tensor& a, const xg::Tensor& b) { return xg::div(a, b); }},
+        // + - * / take int64 since issue 13 (tests/ops/comparison_test.cpp); matmul does not.
         BinaryOp{"matmul",
                  [](const xg::Tensor& a, const xg::Tensor& b) { return xg::matmul(a, b); }}),
     [](const auto& info) {
@@ -157,10 +150,11 @@ TEST(MatmulErrors, ThreeDimensionalMismatch) {
   EXPECT_TRUE(Contains(msg, "[3, 4, 5]"));
 }
 
-TEST(MatmulErrors, FourDimensionalInput) {
+TEST(MatmulErrors, FourDimensionalBatchesThatDoNotBroadcast) {
   auto q = xg::zeros({2, 2, 3, 4});
-  EXPECT_THROW(xg::matmul(q, xg::zeros({4, 2})), xg::ShapeError);
-  const auto msg = message_of<xg::ShapeError>([&] { xg::matmul(q, xg::zeros({4, 2})); });
+  EXPECT_EQ(xg::matmul(q, xg::zeros({4, 2})).shape(), (xg::Shape{2, 2, 3, 2}));  // broadcast
+  EXPECT_THROW(xg::matmul(q, xg::zeros({3, 4, 2})), xg::ShapeError);
+  const auto msg = message_of<xg::ShapeError>([&] { xg::matmul(q, xg::zeros({3, 4, 2})); });
   EXPECT_TRUE(Contains(msg, "matmul"));
   EXPECT_TRUE(Contains(msg, "[2, 2, 3, 4]"));
 }
@@ -207,12 +201,9 @@ INSTANTIATE_TEST_SUITE_P(
     Ops, Int64UnaryErrors,
     ::testing::Values(UnaryOp{"exp", [](const xg::Tensor& x) { return xg::exp(x); }},
                       UnaryOp{"log", [](const xg::Tensor& x) { return xg::log(x); }},
-                      UnaryOp{"neg", [](const xg::Tensor& x) { return -x; }},
                       UnaryOp{"pow", [](const xg::Tensor& x) { return xg::pow(x, 2.0); }},
                       UnaryOp{"relu", [](const xg::Tensor& x) { return xg::relu(x); }},
-                      UnaryOp{"add_scalar", [](const xg::Tensor& x) { return x + 1.0; }},
-                      UnaryOp{"mul_scalar", [](const xg::Tensor& x) { return x * 2.0; }},
-                      UnaryOp{"sum", [](const xg::Tensor& x) { return x.sum(); }},
+                      // neg, x + c, x * c and sum take int64 since issue 13.
                       UnaryOp{"mean", [](const xg::Tensor& x) { return x.mean(); }},
                       UnaryOp{"transpose",
                               [](const xg::Tensor& x) {

@@ -1,0 +1,13 @@
+#pragma once
+// xgrad::autograd: libtorch's torch::autograd names, for code written with
+// `using namespace torch::autograd;` (custom Functions, grad()).
+#include "engine.hpp"
+#include "function.hpp"
+
+namespace xgrad::autograd {
+using xgrad::AutogradContext;
+using xgrad::Function;
+using xgrad::grad;
+using tensor_list = TensorList;
+using variable_list = TensorList;
+}  // namespace xgrad::autograd

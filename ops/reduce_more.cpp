@@ -1,0 +1,155 @@
+// argmin, std, cumsum, topk and sort: reductions and orderings along one dimension, each
+// viewing x as [outer, size, inner] and working on the middle dimension.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/function.hpp"
+#include "core/storage.hpp"
+#include "ops/elementwise.hpp"
+#include "ops/kernels.hpp"
+#include "ops/reduce.hpp"
+#include "ops/shape.hpp"
+
+namespace xgrad {
+namespace {
+
+struct Slab {
+  int64_t outer = 1, size = 1, inner = 1, dim = 0;
+};
+Slab slab(const Tensor& x, int64_t dim, const char* op) {
+  Slab s;
+  s.dim = normalize_dim(dim, std::max<int64_t>(x.dim(), 1), op);
+  if (x.dim() == 0) return s;
+  s.size = x.shape()[s.dim];
+  for (int64_t i = 0; i < s.dim; ++i) s.outer *= x.shape()[i];
+  for (int64_t i = s.dim + 1; i < x.dim(); ++i) s.inner *= x.shape()[i];
+  return s;
+}
+
+template <class T>
+void cumsum_kernel(const T* px, T* po, const Slab& s) {
+  for (int64_t o = 0; o < s.outer; ++o)
+    for (int64_t in = 0; in < s.inner; ++in) {
+      T acc = 0;
+      for (int64_t k = 0; k < s.size; ++k) {
+        const int64_t i = (o * s.size + k) * s.inner + in;
+        acc += px[i];
+        po[i] = acc;
+      }
+    }
+}
+
+struct Cumsum : Function<Cumsum> {
+  static constexpr const char* name = "cumsum";
+  static Tensor forward(AutogradContext* ctx, const Tensor& x, int64_t dim) {
+    kernels::check_floating(x, name);
+    const Slab s = slab(x, dim, name);
+    ctx->saved_data["dim"] = s.dim;
+    Tensor out = empty_tensor(x.shape(), x.dtype());
+    visit_floating(x.dtype(), name, [&](auto z) {
+      using T = decltype(z);
+      cumsum_kernel(raw_data<T>(x), raw_data<T>(out), s);
+    });
+    return out;
+  }
+  // y_i = sum_{j<=i} x_j, so dx_j = sum_{i>=j} g_i = total(g) - cumsum(g)_j + g_j.
+  static TensorList backward(AutogradContext* ctx, TensorList g) {
+    const auto dim = ctx->saved_data.get<int64_t>("dim");
+    if (g[0].dim() == 0) return {g[0]};
+    return {sum(g[0], {dim}, true) - cumsum(g[0], dim) + g[0]};
+  }
+};
+
+/// The indices that order each [outer, :, inner] line (stable), the first k of them.
+Tensor order_indices(const Tensor& x, const Slab& s, int64_t k, bool descending,
+                     const char* op) {
+  Shape shape = x.shape();
+  if (x.dim() > 0) shape[s.dim] = k;
+  Tensor out = empty_tensor<int64_t>(shape);
+  int64_t* po = raw_data<int64_t>(out);
+  auto run = [&](auto z) {
+    using T = decltype(z);
+    const T* px = raw_data<T>(x);
+    std::vector<int64_t> idx(static_cast<size_t>(s.size));
+    for (int64_t o = 0; o < s.outer; ++o)
+      for (int64_t in = 0; in < s.inner; ++in) {
+        const T* line = px + o * s.size * s.inner + in;
+        std::iota(idx.begin(), idx.end(), 0);
+        // NaN sorts as the largest value, as in PyTorch.
+        auto less = [&](int64_t a, int64_t b) {
+          const T va = line[a * s.inner], vb = line[b * s.inner];
+          if constexpr (std::is_floating_point_v<T>) {
+            if (std::isnan(va) || std::isnan(vb)) return !std::isnan(va) && std::isnan(vb);
+          }
+          return va < vb;
+        };
+        if (descending)
+          std::stable_sort(idx.begin(), idx.end(), [&](int64_t a, int64_t b) { return less(b, a); });
+        else
+          std::stable_sort(idx.begin(), idx.end(), less);
+        for (int64_t j = 0; j < k; ++j) po[(o * k + j) * s.inner + in] = idx[j];
+      }
+  };
+  if (x.dtype() == DType::Bool)
+    throw DTypeError(fmt::format("{}: bool tensors cannot be ordered; convert with "
+                                 ".to(xgrad::kInt64) first",
+                                 op));
+  visit_dtype(x.dtype(), [&](auto z) {
+    if constexpr (!std::is_same_v<decltype(z), bool>) run(z);
+  });
+  return out;
+}
+
+}  // namespace
+
+Tensor argmin(const Tensor& x, int64_t dim, bool keepdim) {
+  kernels::check_floating(x, "argmin");
+  return argmax(neg(x.detach()), dim, keepdim);  // the first minimum is the first max of -x
+}
+Tensor argmin(const Tensor& x) {
+  kernels::check_floating(x, "argmin");
+  return argmax(neg(x.detach()));
+}
+
+Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) {
+  return sqrt(var(x, dims, unbiased, keepdim));
+}
+
+Tensor cumsum(const Tensor& x, int64_t dim) {
+  if (!x.defined()) throw ValueError("cumsum: the tensor is undefined");
+  if (!is_floating(x.dtype())) {  // int64 and bool: an int64 running count, no autograd
+    const Tensor xi = x.to(DType::Int64);
+    const Slab s = slab(xi, dim, "cumsum");
+    Tensor out = empty_tensor<int64_t>(xi.shape());
+    cumsum_kernel(raw_data<int64_t>(xi), raw_data<int64_t>(out), s);
+    return out;
+  }
+  return Cumsum::apply(x, dim);
+}
+
+ValuesIndices topk(const Tensor& x, int64_t k, int64_t dim, bool largest, bool sorted) {
+  if (!x.defined()) throw ValueError("topk: the tensor is undefined");
+  const Slab s = slab(x, dim, "topk");
+  if (k < 0 || k > s.size) {
+    throw ValueError(fmt::format("topk: k = {} is out of range for dimension {} of size {} "
+                                 "(shape {})",
+                                 k, dim, s.size, shape_str(x.shape())));
+  }
+  // Sorted either way (a partial sort would not save much at these sizes).
+  const Tensor indices = order_indices(x, s, k, largest, "topk");
+  if (x.dim() == 0) return {x, indices};
+  return {gather(x, s.dim, indices), indices};
+}
+
+ValuesIndices sort(const Tensor& x, int64_t dim, bool descending) {
+  if (!x.defined()) throw ValueError("sort: the tensor is undefined");
+  const Slab s = slab(x, dim, "sort");
+  const Tensor indices = order_indices(x, s, s.size, descending, "sort");
+  if (x.dim() == 0) return {x, indices};
+  return {gather(x, s.dim, indices), indices};
+}
+
+}  // namespace xgrad

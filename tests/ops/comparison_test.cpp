@@ -1,0 +1,131 @@
+// Comparisons, masks and integer arithmetic (issue 13 item 5): bool results, the operators,
+// where/masked_fill/any/all, int64 and bool arithmetic and reductions without autograd, the
+// accuracy idiom, scalar compound assignment, and the errors where xgrad differs.
+#include <gtest/gtest.h>
+
+#include <xgrad/xgrad.hpp>
+
+#include "core/test_helpers.hpp"
+
+namespace xg = xgrad;
+using xgtest::Contains;
+using xgtest::message_of;
+using xgtest::ValuesEqual;
+
+TEST(Comparison, OperatorsGiveBool) {
+  const auto a = xg::tensor({1.0, 2.0, 3.0});
+  const auto b = xg::tensor({3.0, 2.0, 1.0});
+  EXPECT_EQ((a == b).dtype(), xg::kBool);
+  EXPECT_TRUE(ValuesEqual(a == b, {0, 1, 0}));
+  EXPECT_TRUE(ValuesEqual(a != b, {1, 0, 1}));
+  EXPECT_TRUE(ValuesEqual(a < b, {1, 0, 0}));
+  EXPECT_TRUE(ValuesEqual(a <= b, {1, 1, 0}));
+  EXPECT_TRUE(ValuesEqual(a > b, {0, 0, 1}));
+  EXPECT_TRUE(ValuesEqual(a >= b, {0, 1, 1}));
+  EXPECT_TRUE(ValuesEqual(a > 1.5, {0, 1, 1}));
+  EXPECT_TRUE(ValuesEqual(a.gt(1.5), {0, 1, 1}));
+  EXPECT_TRUE(ValuesEqual(a.eq(b), {0, 1, 0}));
+  EXPECT_TRUE(ValuesEqual((a > 1.5) & (a < 2.5), {0, 1, 0}));
+  EXPECT_TRUE(ValuesEqual((a < 1.5) | (a > 2.5), {1, 0, 1}));
+  EXPECT_TRUE(ValuesEqual(~(a > 1.5), {1, 0, 0}));
+}
+
+TEST(Comparison, Broadcasts) {
+  const auto col = xg::tensor({{1.0}, {2.0}});
+  const auto row = xg::tensor({1.0, 2.0, 3.0});
+  const auto m = col < row;
+  EXPECT_EQ(m.sizes(), (xg::Shape{2, 3}));
+  EXPECT_TRUE(ValuesEqual(m, {0, 1, 1, 0, 0, 1}));
+}
+
+TEST(Comparison, AccuracyIdiom) {
+  const auto logits = xg::tensor({{0.1, 0.9}, {0.8, 0.2}, {0.3, 0.7}});
+  const auto labels = xg::tensor({1, 0, 0});
+  const auto pred = logits.argmax(1);
+  const int64_t correct = (pred == labels).sum().item<int64_t>();
+  EXPECT_EQ(correct, 2);
+  EXPECT_EQ((pred == labels).sum().dtype(), xg::kInt64);
+  const auto acc = static_cast<double>(correct) / labels.size(0);
+  EXPECT_NEAR(acc, 2.0 / 3.0, 1e-12);
+}
+
+TEST(Comparison, WhereMaskedFillAnyAll) {
+  const auto x = xg::tensor({-1.0, 2.0, -3.0}, xg::requires_grad());
+  const auto y = x.masked_fill(x < 0, 0.0);
+  EXPECT_TRUE(ValuesEqual(y, {0, 2, 0}));
+  y.sum().backward();
+  EXPECT_TRUE(ValuesEqual(x.grad(), {0, 1, 0}));
+  EXPECT_TRUE(ValuesEqual(xg::where(x > 0, x, 0.0), {0, 2, 0}));
+  EXPECT_TRUE((x > 1).any().item<bool>());
+  EXPECT_FALSE((x > 1).all().item<bool>());
+  EXPECT_TRUE(ValuesEqual(xg::tensor({{true, false}, {true, true}}).all(1), {0, 1}));
+  EXPECT_TRUE(ValuesEqual(xg::tensor({{true, false}, {false, false}}).any(0), {1, 0}));
+  const auto m = message_of<xg::DTypeError>([&] { x.masked_fill(xg::tensor({1, 0, 1}), 0.0); });
+  EXPECT_TRUE(Contains(m, "mask != 0"));
+}
+
+TEST(Comparison, IntegerArithmetic) {
+  auto i = xg::tensor({1, 2, 3});
+  EXPECT_EQ((i + i).dtype(), xg::kInt64);
+  EXPECT_TRUE(ValuesEqual(i * 2 + 1, {3, 5, 7}));
+  EXPECT_TRUE(ValuesEqual(i - i, {0, 0, 0}));
+  EXPECT_TRUE(ValuesEqual(-i, {-1, -2, -3}));
+  EXPECT_EQ((i / 2).dtype(), xg::kFloat32);  // true division, as libtorch
+  EXPECT_TRUE(ValuesEqual(i / 2, {0.5, 1, 1.5}));
+  EXPECT_EQ((i * 0.5).dtype(), xg::kFloat32);
+  EXPECT_EQ(i.sum().item<int64_t>(), 6);
+  EXPECT_EQ(i.max().item<int64_t>(), 3);
+  EXPECT_EQ(i.min().item<int64_t>(), 1);
+  EXPECT_TRUE(ValuesEqual(xg::tensor({{1, 2}, {3, 4}}).sum(1), {3, 7}));
+  EXPECT_TRUE(ValuesEqual(xg::tensor({{1, 2}, {3, 4}}).sum(0, true), {4, 6}));
+  // An int64 or bool operand meets a floating one in the floating dtype.
+  const auto f = xg::tensor({0.5, 0.5, 0.5});
+  EXPECT_EQ((i * f).dtype(), xg::kFloat32);
+  EXPECT_TRUE(ValuesEqual((f > 0.1) * f, {0.5, 0.5, 0.5}));
+  const auto msg = message_of<xg::DTypeError>([] { xg::tensor({1, 2}).mean(); });
+  EXPECT_TRUE(Contains(msg, "to(xgrad::kFloat32)"));
+}
+
+TEST(Comparison, ScalarCompoundAssignment) {
+  auto x = xg::ones({2});
+  x += 1;
+  x *= 0.5;
+  x -= 2;
+  x /= 2;
+  EXPECT_TRUE(ValuesEqual(x, {-0.5, -0.5}));
+  auto i = xg::tensor({1, 2});
+  i += 1;
+  i *= 3;
+  EXPECT_EQ(i.dtype(), xg::kInt64);
+  EXPECT_TRUE(ValuesEqual(i, {6, 9}));
+  EXPECT_THROW(i *= 0.5, xg::DTypeError);  // as libtorch: a float result cannot go into int64
+}
+
+TEST(Comparison, Float32WithFloat64SaysWhatToWrite) {
+  const auto a = xg::ones({2});
+  const auto b = xg::ones({2}, xg::kFloat64);
+  const auto m = message_of<xg::DTypeError>([&] { (void)(a == b); });
+  EXPECT_TRUE(Contains(m, ".to(xgrad::kFloat64)"));
+}
+
+TEST(Comparison, BoolDTypeEverywhere) {
+  const auto mask = xg::tensor({1.0, 0.0}) > 0.5;
+  EXPECT_EQ(xg::dtype_size(xg::kBool), 1u);
+  EXPECT_EQ(mask.to(xg::kFloat32).sum().item<float>(), 1.0f);
+  EXPECT_EQ(mask.to(xg::kInt64).dtype(), xg::kInt64);
+  EXPECT_TRUE(mask.data_ptr<bool>()[0]);
+  // Ops that do not take bool say so instead of reading the bytes as another type.
+  EXPECT_THROW(xg::exp(mask), xg::DTypeError);
+  EXPECT_THROW(mask.requires_grad_(), xg::DTypeError);
+  EXPECT_THROW(mask.sort(), xg::DTypeError);
+  EXPECT_EQ(xg::to_string(mask), "tensor([1, 0], dtype=bool)");
+}
+
+TEST(Comparison, BoolRoundTripsThroughSafetensors) {
+  const std::string path = ::testing::TempDir() + "/bool_mask.safetensors";
+  const auto mask = xg::tensor({1.0, -1.0, 2.0}) > 0;
+  xg::save_tensors({{"mask", mask}}, path);
+  const auto back = xg::load_tensors(path).at("mask");
+  EXPECT_EQ(back.dtype(), xg::kBool);
+  EXPECT_TRUE(ValuesEqual(back, {1, 0, 1}));
+}
