@@ -25,14 +25,11 @@ const char* gemm_backend() { return blas::backend::name(); }
 namespace blas {
 namespace {
 
-/// One single-threaded backend call; S is the operands' element type (bfloat16 patterns for
-/// autocast), T the output's.
-template <class S, class T>
-void call_backend(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const S* a,
-                  int64_t lda, const S* b, int64_t ldb, T beta, T* c, int64_t ldc) {
-  if constexpr (std::is_same_v<S, uint16_t>) {
-    backend::gemm_bf16(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  } else if constexpr (std::is_same_v<T, float>) {
+/// One single-threaded backend call.
+template <class T>
+void call_backend(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
+                  int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+  if constexpr (std::is_same_v<T, float>) {
     backend::sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   } else {
     backend::dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -50,25 +47,64 @@ int64_t block_length(int64_t size, double flops) {
   return (length + 31) / 32 * 32;
 }
 
-/// The split into blocks of C, for operands of element type S (float, double, or bfloat16
-/// patterns) and output C of type T.
-template <class S, class T>
-void split_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const S* a,
-                int64_t lda, const S* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+/// The split into blocks of C.
+template <class T>
+void split_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
+                int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   const double flops = 2.0 * m * n * k;
   if (m >= n) {
     // Blocks of rows of C: rows of op(A) are rows of A, or columns when A is transposed.
     const int64_t rows = block_length(m, flops);
     parallel_for(m, rows, [&](int64_t r0, int64_t r1) {
-      const S* a_block = ta ? a + r0 : a + r0 * lda;
+      const T* a_block = ta ? a + r0 : a + r0 * lda;
       call_backend(ta, tb, r1 - r0, n, k, alpha, a_block, lda, b, ldb, beta, c + r0 * ldc, ldc);
     });
   } else {
     // Blocks of columns of C: columns of op(B) are columns of B, or rows when B is transposed.
     const int64_t cols = block_length(n, flops);
     parallel_for(n, cols, [&](int64_t c0, int64_t c1) {
-      const S* b_block = tb ? b + c0 * ldb : b + c0;
+      const T* b_block = tb ? b + c0 * ldb : b + c0;
       call_backend(ta, tb, m, c1 - c0, k, alpha, a, lda, b_block, ldb, beta, c + c0, ldc);
+    });
+  }
+}
+
+/// Rounds op(X) (X stored rows x cols, row stride ld; op transposes when `t`) to a dense
+/// row-major bfloat16 matrix.
+void op_to_bf16(bool t, const float* x, int64_t rows, int64_t cols, int64_t ld, uint16_t* dst) {
+  if (t) {
+    bf16::from_float_transposed(x, rows, cols, ld, dst);
+  } else {
+    bf16::from_float(x, rows, cols, ld, dst);
+  }
+}
+
+/// The bfloat16 product: both operands rounded once and laid out plain row-major (op(A) as
+/// [m, k], op(B) as [k, n]; for a split into column blocks, each block of op(B) a dense
+/// [k, width] matrix of its own), because oneDNN's fast bf16 kernels (brgemm) take dense
+/// untransposed operands and fall back to a slower GEMM for strided or transposed ones.
+/// The same split as float32, fixed by the sizes.
+void gemm_bf16_dense(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha,
+                     const float* a, int64_t lda, const float* b, int64_t ldb, float beta,
+                     float* c, int64_t ldc) {
+  std::vector<uint16_t> a16(static_cast<size_t>(m * k)), b16(static_cast<size_t>(k * n));
+  op_to_bf16(ta, a, ta ? k : m, ta ? m : k, lda, a16.data());
+  const double flops = 2.0 * m * n * k;
+  if (m >= n) {
+    op_to_bf16(tb, b, tb ? n : k, tb ? k : n, ldb, b16.data());
+    parallel_for(m, block_length(m, flops), [&](int64_t r0, int64_t r1) {
+      backend::gemm_bf16(false, false, r1 - r0, n, k, alpha, a16.data() + r0 * k, k, b16.data(),
+                         n, beta, c + r0 * ldc, ldc);
+    });
+  } else {
+    const int64_t cols = block_length(n, flops);
+    parallel_for(n, cols, [&](int64_t c0, int64_t c1) {
+      // op(B)[:, c0:c1]: columns c0..c1 of B, or rows c0..c1 of B transposed.
+      uint16_t* block = b16.data() + k * c0;
+      const float* source = tb ? b + c0 * ldb : b + c0;
+      op_to_bf16(tb, source, tb ? c1 - c0 : k, tb ? k : c1 - c0, ldb, block);
+      backend::gemm_bf16(false, false, m, c1 - c0, k, alpha, a16.data(), k, block, c1 - c0, beta,
+                         c + c0, ldc);
     });
   }
 }
@@ -96,15 +132,7 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a
   detail::initialise_threading();
   if constexpr (std::is_same_v<T, float>) {
     if (use_bf16()) {
-      // Round each operand to bfloat16 once (contiguous: row stride = its column count), then
-      // the same split as float32. Stored A is [k, m] when transposed, else [m, k]; B likewise.
-      const int64_t a_rows = ta ? k : m, a_cols = ta ? m : k;
-      const int64_t b_rows = tb ? n : k, b_cols = tb ? k : n;
-      std::vector<uint16_t> a16(static_cast<size_t>(a_rows * a_cols));
-      std::vector<uint16_t> b16(static_cast<size_t>(b_rows * b_cols));
-      bf16::from_float(a, a_rows, a_cols, lda, a16.data());
-      bf16::from_float(b, b_rows, b_cols, ldb, b16.data());
-      split_gemm(ta, tb, m, n, k, alpha, a16.data(), a_cols, b16.data(), b_cols, beta, c, ldc);
+      gemm_bf16_dense(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
       return;
     }
   }

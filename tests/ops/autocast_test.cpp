@@ -132,3 +132,22 @@ TEST(Autocast, DeterministicForAnyThreadCount) {
   const auto two = xg::matmul(a, b);
   EXPECT_EQ(max_relative_difference(two, one), 0.0);
 }
+
+TEST(Autocast, EveryTransposeOfASplitProduct) {
+  // mm with each transpose flag, large enough to be split into blocks of rows (m >= n) or of
+  // columns (m < n): the operands are laid out anew in bfloat16, the result stays close.
+  xg::manual_seed(11);
+  for (const auto& [m, n] : {std::pair<int64_t, int64_t>{640, 320}, {320, 640}}) {
+    const int64_t k = 384;
+    for (const bool ta : {false, true}) {
+      for (const bool tb : {false, true}) {
+        auto a = ta ? xg::randn({k, m}) : xg::randn({m, k});
+        auto b = tb ? xg::randn({n, k}) : xg::randn({k, n});
+        const auto plain = xg::mm(a, b, ta, tb);
+        xg::AutocastGuard guard(xg::kBFloat16);
+        const auto low = xg::mm(a, b, ta, tb);
+        EXPECT_LT(max_relative_difference(low, plain), 2e-2) << m << " " << n << " " << ta << tb;
+      }
+    }
+  }
+}
