@@ -56,6 +56,15 @@ for round in $(seq "$rounds"); do
     done
   done
   run "$xgrad_env" "$xgrad_bin" "^BM_gemm_floor_784/1/" "$out/xgrad_gemm_floor_784_1.json"
+  # The floor through xgrad's own wrapper and backend (XGRAD_GEMM), in float32 and bfloat16,
+  # and the bf16 autocast step against the float32 step (run just before it, same round).
+  run "$xgrad_env" "$xgrad_bin" "^BM_gemm_floor_784_backend/1/" "$out/xgrad_gemm_floor_784_backend_1.json"
+  run "$xgrad_env" "$xgrad_bin" "^BM_gemm_floor_784_bf16/1/" "$out/xgrad_gemm_floor_784_bf16_1.json"
+  for t in 1 2; do
+    echo "round $round/$rounds: mlp_784_b128_sgd_bf16 threads=$t" >&2
+    run "$xgrad_env" "$xgrad_bin" "^BM_mlp_784_b128_sgd/${t}/" "$out/xgrad_f32_pair_${t}.json"
+    run "$xgrad_env" "$xgrad_bin" "^BM_mlp_784_b128_sgd_bf16/${t}/" "$out/xgrad_bf16_pair_${t}.json"
+  done
 done
 
 # Fashion-MNIST training throughput: the main example and the same model in libtorch, 3
@@ -119,6 +128,24 @@ for c in cases:
 floor = median(f'{out}/xgrad_gemm_floor_784_1.json')
 step = median(f'{out}/xgrad_mlp_784_b128_sgd_1.json')
 print(f'case=gemm_floor_784 threads=1 gemm_us={floor:.1f} xgrad_mlp_784_b128_sgd_us={step:.1f} ratio={step / floor:.3f}')
+def label(path):
+    """The label the benchmark gave (the GEMM backend's name), or '?'."""
+    if not os.path.exists(path): return '?'
+    first = open(path).read().replace('}\n{', '}\x00{').split('\x00')[0]
+    return next((b.get('label', '?') for b in json.loads(first)['benchmarks']), '?')
+backend_path = f'{out}/xgrad_gemm_floor_784_backend_1.json'
+backend = median(backend_path)
+name = label(backend_path)
+print(f'case=gemm_floor_784 backend=openblas_cblas threads=1 gemm_us={floor:.1f}')
+print(f'case=gemm_floor_784 backend={name}_via_xgrad threads=1 gemm_us={backend:.1f}')
+fastest = min(floor, backend)
+print(f'case=mlp_784_b128_sgd_vs_fastest_floor threads=1 xgrad_us={step:.1f} floor_us={fastest:.1f} ratio={step / fastest:.3f}')
+bf16_floor = median(f'{out}/xgrad_gemm_floor_784_bf16_1.json')
+print(f'case=gemm_floor_784_bf16 backend={name} threads=1 bf16_us={bf16_floor:.1f} f32_us={backend:.1f} ratio={bf16_floor / backend:.3f}')
+for t in (1, 2):
+    f32 = median(f'{out}/xgrad_f32_pair_{t}.json')
+    b16 = median(f'{out}/xgrad_bf16_pair_{t}.json')
+    print(f'case=mlp_784_b128_sgd_bf16 threads={t} bf16_us={b16:.1f} f32_us={f32:.1f} ratio={b16 / f32:.3f}')
 def fm(path):
     v = [float(line) for line in open(path) if line.strip()] if os.path.exists(path) else []
     return statistics.median(v) if v else float('nan')

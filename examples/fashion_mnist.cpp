@@ -56,6 +56,7 @@ struct Settings {
   int threads = 0;
   bool synthetic = false;
   bool monitor = false;  // watch the gradients with insight::GradientMonitor
+  bool bf16 = false;     // products in bfloat16 (autocast); weights and optimizer stay float32
 };
 
 nn::MLP make_model(const Settings& s) {
@@ -121,6 +122,9 @@ int main(int argc, char** argv) {
   app.add_flag("--monitor", s.monitor,
                "watch the gradients every 10 steps: diagnoses after each epoch, "
                "<out>/gradients.svg");
+  app.add_flag("--bf16", s.bf16,
+               "matrix products in bfloat16 with float32 accumulation (autocast); parameters, "
+               "gradients and optimizer state stay float32");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -171,6 +175,13 @@ int main(int argc, char** argv) {
     xg::dist::DistributedDataParallel ddp(model);  // every rank starts from rank 0's weights
     if (world > 1) xg::manual_seed(s.seed + static_cast<uint64_t>(rank));  // own dropout masks
     std::cout << model << "\n";
+    // Training and evaluation below run their products in bfloat16 with --bf16.
+    xg::AutocastGuard autocast(s.bf16 ? xg::kBFloat16 : xg::AutocastDType::None);
+    if (s.bf16) {
+      std::cout << (xg::autocast_available(xg::kBFloat16)
+                        ? "bf16: products in bfloat16, float32 accumulation and master weights\n"
+                        : "bf16: not available here (needs oneDNN and avx512_bf16); float32\n");
+    }
     optim::AdamW optimizer(model.parameters(),
                            optim::AdamWOptions(s.lr).weight_decay(s.weight_decay));
     optim::CosineAnnealingLR schedule(optimizer,

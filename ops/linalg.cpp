@@ -2,6 +2,7 @@
 // materialise: they become gemm's transpose flags, in forward and in backward.
 #include "ops/linalg.hpp"
 
+#include "core/autocast.hpp"
 #include "core/function.hpp"
 #include "ops/builtin.hpp"
 #include "ops/gemm.hpp"
@@ -17,12 +18,22 @@ std::pair<int64_t, int64_t> op_dims(const Tensor& x, bool transposed) {
   return transposed ? std::pair{x.shape()[1], x.shape()[0]} : std::pair{x.shape()[0], x.shape()[1]};
 }
 
+/// Autocast (core/autocast.hpp): a product's backward runs its products under the autocast
+/// state of its forward, not that of whichever thread (a TBB worker) runs the backward.
+void save_autocast(AutogradContext* ctx) {
+  ctx->saved_data["autocast"] = static_cast<int64_t>(autocast_dtype());
+}
+AutocastDType forward_autocast(AutogradContext* ctx) {
+  return static_cast<AutocastDType>(ctx->saved_data.get<int64_t>("autocast"));
+}
+
 struct Mm : Function<Mm> {
   static constexpr const char* name = "mm";
   static Tensor forward(AutogradContext* ctx, const Tensor& a, const Tensor& b, bool ta, bool tb) {
     ctx->save_for_backward({a, b});
     ctx->saved_data["ta"] = ta;
     ctx->saved_data["tb"] = tb;
+    save_autocast(ctx);
     // Plain variables, not a structured binding: the lambda below captures them, which C++17
     // (and clang 14, which builds the fuzz targets) does not allow for bindings.
     const int64_t m = op_dims(a, ta).first, k = op_dims(a, ta).second;
@@ -43,6 +54,7 @@ struct Mm : Function<Mm> {
   // C = op(A) op(B):  d op(A) = G op(B)^T,  d op(B) = op(A)^T G, each folded into one gemm.
   static TensorList backward(AutogradContext* ctx, TensorList g) {
     const auto s = ctx->get_saved_variables();
+    const AutocastGuard autocast(forward_autocast(ctx));
     const bool ta = ctx->saved_data.get<bool>("ta"), tb = ctx->saved_data.get<bool>("tb");
     Tensor ga, gb;
     if (ctx->needs_input_grad(0)) ga = ta ? mm(s[1], g[0], tb, true) : mm(g[0], s[1], false, !tb);
@@ -58,6 +70,7 @@ struct Bmm : Function<Bmm> {
     ctx->save_for_backward({a, b});
     ctx->saved_data["ta"] = ta;
     ctx->saved_data["tb"] = tb;
+    save_autocast(ctx);
     const int64_t batch = a.shape()[0];
     const int64_t m = ta ? a.shape()[2] : a.shape()[1], k = ta ? a.shape()[1] : a.shape()[2];
     const int64_t n = tb ? b.shape()[1] : b.shape()[2];
@@ -81,6 +94,7 @@ struct Bmm : Function<Bmm> {
   // The same rule as mm, batch entry by batch entry.
   static TensorList backward(AutogradContext* ctx, TensorList g) {
     const auto s = ctx->get_saved_variables();
+    const AutocastGuard autocast(forward_autocast(ctx));
     const bool ta = ctx->saved_data.get<bool>("ta"), tb = ctx->saved_data.get<bool>("tb");
     Tensor ga, gb;
     if (ctx->needs_input_grad(0)) ga = ta ? bmm(s[1], g[0], tb, true) : bmm(g[0], s[1], false, !tb);
@@ -94,6 +108,7 @@ struct Linear : Function<Linear> {
   static constexpr const char* name = "linear";
   static Tensor forward(AutogradContext* ctx, const Tensor& x, const Tensor& w, const Tensor& b) {
     ctx->save_for_backward({x, w});
+    save_autocast(ctx);
     const int64_t n = x.shape()[0], out_features = w.shape()[0];
     return visit_floating(x.dtype(), name, [&](auto z) {
       using T = decltype(z);
@@ -116,6 +131,7 @@ struct Linear : Function<Linear> {
   // dx = G W,  dW = G^T x,  db = column sums of G
   static TensorList backward(AutogradContext* ctx, TensorList g) {
     const auto s = ctx->get_saved_variables();
+    const AutocastGuard autocast(forward_autocast(ctx));
     Tensor gx, gw, gb;
     if (ctx->needs_input_grad(0)) gx = mm(g[0], s[1], false, false);
     if (ctx->needs_input_grad(1)) gw = mm(g[0], s[0], true, false);

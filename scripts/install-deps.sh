@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libxtensor-dev libxtensor-blas-dev libxsimd-dev xtl-dev
   libfmt-dev libtbb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libopenblas-dev nlohmann-json3-dev libcli11-dev graphviz
+  libopenblas-dev libdnnl-dev nlohmann-json3-dev libcli11-dev graphviz
   zlib1g-dev dataset-fashion-mnist openmpi-bin libopenmpi-dev
   libsqlite3-dev               # tune/: studies kept in SQLite
   clang libclang-rt-14-dev   # fuzz/run.sh: libFuzzer targets built with clang
