@@ -11,7 +11,7 @@
 // backward runs under that same state whichever thread (the caller or a TBB worker) runs it,
 // so backward may be called inside or outside the guard with the same result.
 // Without a bfloat16 GEMM (the OpenBLAS backend, or a CPU without avx512_bf16) products stay
-// float32 and the first one says so once on stderr (xgrad::autocast_available in ops/linalg.hpp asks).
+// float32 and the first one says so once on stderr (xgrad::autocast_available in ops/autocast.hpp asks).
 
 namespace xgrad {
 

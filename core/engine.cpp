@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "core/anomaly.hpp"
+#include "core/autocast.hpp"
 #include "core/creation.hpp"
 #include "core/error.hpp"
 #include "core/grad_mode.hpp"
@@ -297,6 +298,10 @@ class GraphTask {
       // Ops inside a backward formula are not checked one by one: the node's results are,
       // below, so that an anomaly is reported against the backward node it comes from.
       AnomalyGuard per_node_check(false);
+      // Backward formulas run without autocast whichever thread runs them (a TBB worker or the
+      // caller, inside a guard or not): products that autocast re-apply the state they recorded
+      // at forward (ops/linalg.cpp), every other op's backward stays float32, as in PyTorch.
+      AutocastGuard no_autocast(AutocastDType::None);
       outs = node->apply(std::move(grads));
     }
     check_gradients(*node, outs);

@@ -265,6 +265,20 @@ TensorDict load_tensors(const std::string& path, Metadata* metadata) {
     fail_read(path, fmt::format("the data buffer has {} bytes but the tensors cover {}",
                                 buffer_size, covered));
 
+  // A BOOL byte other than 0 or 1 is no bool: copied into bool storage it would be undefined
+  // behaviour (comparisons and sums would see the raw byte), so the file is refused.
+  for (const Entry& e : entries) {
+    if (e.dtype != DType::Bool) continue;
+    for (std::size_t i = e.begin; i < e.end; ++i) {
+      const auto byte = static_cast<unsigned char>(buffer[i]);
+      if (byte > 1) {
+        fail_read(path, fmt::format("tensor '{}': BOOL element {} holds the byte {} (a bool is "
+                                    "stored as 0 or 1; the file is corrupt or not safetensors)",
+                                    e.name, i - e.begin, byte));
+      }
+    }
+  }
+
   TensorDict tensors;
   for (const Entry& e : entries) {
     Tensor t = empty_tensor(e.shape, e.dtype);

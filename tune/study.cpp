@@ -126,7 +126,13 @@ bool Study::run_one(const Objective& objective, int64_t n_trials,
         record->message = std::string("the sampler failed: ") + e.what();
         record->end_time = now_seconds();
         core.storage->update_trial(core.study_id, *record);
-        throw;
+        // As an objective's exception: every worker stops starting trials, and optimize()
+        // rethrows once the running ones end.
+        std::lock_guard<std::mutex> error_lock(error_mutex_);
+        if (!error_) error_ = std::current_exception();
+        stop_ = true;
+        record.reset();
+        return;
       }
     }
     core.storage->update_trial(core.study_id, *record);

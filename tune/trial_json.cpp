@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -35,9 +36,23 @@ Value json_value(const json& j) {
   return Value(std::nan(""));
 }
 
-// NaN and infinities are not JSON numbers: null stands for NaN.
-json number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
-double number(const json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
+// NaN and infinities are not JSON numbers: null stands for NaN, the strings "inf" and "-inf"
+// for the infinities (an objective may return +inf when maximising; it must read back as such).
+json number(double x) {
+  if (std::isfinite(x)) return json(x);
+  if (std::isinf(x)) return json(x > 0 ? "inf" : "-inf");
+  return json(nullptr);
+}
+double number(const json& j) {
+  if (j.is_null()) return std::nan("");
+  if (j.is_string()) {
+    const auto s = j.get<std::string>();
+    if (s == "inf") return std::numeric_limits<double>::infinity();
+    if (s == "-inf") return -std::numeric_limits<double>::infinity();
+    return std::nan("");
+  }
+  return j.get<double>();
+}
 
 json distribution_json(const Distribution& d) {
   json j = {{"kind", d.kind == Distribution::Kind::Float ? "float"

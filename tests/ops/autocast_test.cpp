@@ -120,6 +120,22 @@ TEST(Autocast, BackwardUsesTheForwardState) {
   EXPECT_EQ(max_relative_difference(w.grad(), plain), 0.0);
 }
 
+TEST(Autocast, OpsThatDoNotAutocastKeepFloat32BackwardInsideAGuard) {
+  // cholesky's backward multiplies matrices (mm) but cholesky is no autocast op: its gradient
+  // must be the float32 one whether backward runs inside a guard or not.
+  xg::manual_seed(7);
+  auto m = xg::randn({96, 96});
+  auto a = (xg::matmul(m, m.t()) + xg::eye(96) * 96.0).detach().requires_grad_();
+  xg::cholesky(a).sum().backward();
+  const auto plain = a.grad().clone();
+  a.zero_grad();
+  {
+    xg::AutocastGuard guard(xg::kBFloat16);
+    xg::cholesky(a).sum().backward();
+  }
+  EXPECT_EQ(max_relative_difference(a.grad(), plain), 0.0);
+}
+
 TEST(Autocast, DeterministicForAnyThreadCount) {
   // A product large enough to be split into blocks (1024 x 512 x 512) gives the same bits
   // on one thread and on two.

@@ -26,6 +26,35 @@ class LowSampler : public tune::Sampler {
 XGRAD_REGISTER(tune::sampler_registry(), "low",
                [](const xgrad::ValueMap&) { return std::make_unique<LowSampler>(); });
 
+// A sampler whose joint proposal fails from the third trial on (a broken model, say).
+class FailingSampler : public tune::Sampler {
+ public:
+  std::map<std::string, double> sample_relative(const tune::SampleContext& ctx,
+                                                const tune::SearchSpace&) override {
+    if (ctx.trial.number >= 2) throw std::runtime_error("the model broke");
+    return {};
+  }
+  double sample_independent(const tune::SampleContext&, const std::string&,
+                             const tune::Distribution& d) override {
+    return d.lo;
+  }
+};
+XGRAD_REGISTER(tune::sampler_registry(), "failing_from_2",
+               [](const xgrad::ValueMap&) { return std::make_unique<FailingSampler>(); });
+
+TEST(Samplers, AFailingSamplerStopsEveryWorkerAndTheErrorIsRethrown) {
+  tune::Study s(tune::StudyOptions().sampler("failing_from_2"));
+  EXPECT_THROW(s.optimize([](tune::Trial& t) { return t.suggest_float("x", 0, 1); }, 200, 2),
+               std::runtime_error);
+  // Trials 0 and 1 ran; the failure stops both workers within the trials already claimed,
+  // instead of the other worker running on towards 200.
+  const auto trials = s.trials();
+  EXPECT_LE(trials.size(), 5u);
+  int failed = 0;
+  for (const auto& t : trials) failed += t.state == tune::TrialState::Fail;
+  EXPECT_GE(failed, 1);
+}
+
 TEST(Samplers, AUserSamplerRegisteredInOneLineIsUsedByName) {
   tune::Study s(tune::StudyOptions().sampler("low"));
   s.optimize([](tune::Trial& t) { return t.suggest_float("x", 2, 3) + double(t.suggest_int("n", 5, 9)); }, 3);

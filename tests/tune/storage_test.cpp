@@ -2,6 +2,8 @@
 // processes share one study without losing or duplicating trials, and bad files are typed
 // errors naming the file.
 #include <gtest/gtest.h>
+
+#include <limits>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -63,6 +65,24 @@ TEST(SqliteStorage, StudyOutlivesTheObjectAndKeepsTypes) {
   again.optimize([](tune::Trial& t) { return t.suggest_float("x", 0, 1); }, 2);
   EXPECT_EQ(again.trials().size(), 7u);
   EXPECT_EQ(again.trials().back().number, 6);
+}
+
+TEST(SqliteStorage, InfiniteValuesReadBackAsInfinities) {
+  // JSON has no infinities; a maximised objective of +inf must stay the best trial on reload.
+  const auto db = temp_path("inf.db");
+  {
+    tune::Study s(tune::StudyOptions().sampler("random").storage("sqlite:" + db).direction("maximize"));
+    s.optimize([](tune::Trial& t) {
+      t.report(-std::numeric_limits<double>::infinity(), 0);
+      return t.number() == 1 ? std::numeric_limits<double>::infinity() : 1.0;
+    }, 3);
+  }
+  tune::Study again(tune::StudyOptions().storage("sqlite:" + db).direction("maximize"));
+  const auto trials = again.trials();
+  ASSERT_EQ(trials.size(), 3u);
+  EXPECT_EQ(trials[1].value, std::numeric_limits<double>::infinity());
+  EXPECT_EQ(trials[0].intermediate.at(0), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(again.best_trial().number, 1);
 }
 
 TEST(SqliteStorage, ResumesAfterKill9MarkingTheInterruptedTrialFailed) {
