@@ -21,7 +21,10 @@ namespace {
 /// out[i] = f(a[i], b[i]) into a bool tensor, broadcast; operands promoted to one dtype.
 template <class F>
 Tensor compare(const Tensor& a, const Tensor& b, const char* op, F f) {
-  auto [pa, pb] = promote_pair(a.defined() ? a.detach() : a, b.defined() ? b.detach() : b, op);
+  const auto promoted = promote_pair(a.defined() ? a.detach() : a, b.defined() ? b.detach() : b, op);
+  // Named, not a structured binding: clang 14 (the fuzz build) cannot capture bindings in lambdas.
+  const Tensor& pa = promoted.first;
+  const Tensor& pb = promoted.second;
   const Shape shape = pa.shape() == pb.shape() ? pa.shape()
                                                : broadcast_shapes(pa.shape(), pb.shape(), op);
   Tensor out = empty_tensor<bool>(shape);

@@ -163,7 +163,10 @@ Tensor integral_reduce(const Tensor& x, const Shape& dims, bool keepdim, char ki
 }
 
 Tensor promoted_where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  auto [pa, pb] = promote_pair(a, b, "where");
+  const auto promoted = promote_pair(a, b, "where");
+  // Named, not a structured binding: clang 14 (the fuzz build) cannot capture bindings in lambdas.
+  const Tensor& pa = promoted.first;
+  const Tensor& pb = promoted.second;
   if (is_floating(pa.dtype())) return where(cond, pa, pb);
   if (!cond.defined()) throw ValueError("where: the condition tensor is undefined");
   const Shape ab = broadcast_shapes(pa.shape(), pb.shape(), "where");
