@@ -57,6 +57,12 @@ inline void with_flags(F&& f, bool first, Rest... rest) {
   }
 }
 
+// How an update rule's loop is written so that it vectorises: a function over elements
+// [begin, end) taking its arrays as `T* __restrict` parameters and its scalars BY VALUE (a
+// local copy, which no store through the arrays can alias; taken by reference, every scalar
+// is reloaded per element and GCC must version the loop with run-time overlap checks, which
+// with five arrays it gives up on and runs the scalar loop).
+
 /// The gradient an update rule works with: negated first when maximizing, then the L2 term
 /// λθ added (g ← −g; g ← g + λθ), in this order as PyTorch 1.13.
 template <bool kMaximize, bool kWeightDecay, class T>

@@ -26,7 +26,7 @@ struct AdadeltaScalars {
 /// compile-time, so the loop has no branch and vectorises.
 template <class T, bool kWeightDecay, bool kMaximize>
 void adadelta_chunk(T* __restrict p, T* __restrict sq, T* __restrict acc, const T* __restrict g,
-                    const AdadeltaScalars<T>& c, int64_t begin, int64_t end) {
+                    const AdadeltaScalars<T> c, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i) {
     const T gi = detail::effective_grad<kMaximize, kWeightDecay>(g[i], p[i], c.weight_decay);
     const T sqi = sq[i] * c.rho + c.one_minus_rho * gi * gi;

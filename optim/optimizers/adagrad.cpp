@@ -28,7 +28,7 @@ struct AdagradScalars {
 /// compile-time, so the loop has no branch and vectorises.
 template <class T, bool kWeightDecay, bool kMaximize>
 void adagrad_chunk(T* __restrict p, T* __restrict s, const T* __restrict g,
-                   const AdagradScalars<T>& c, int64_t begin, int64_t end) {
+                   const AdagradScalars<T> c, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i) {
     const T gi = detail::effective_grad<kMaximize, kWeightDecay>(g[i], p[i], c.weight_decay);
     const T si = s[i] + gi * gi;

@@ -47,21 +47,13 @@ struct AdamScalars {
   detail::MomentCoefs<T> moments;
   T wd, eps, step_size, bc2_sqrt;
 };
-template <class T>
-struct AdamBuffers {
-  T *param, *exp_avg, *exp_avg_sq, *max_exp_avg_sq;
-  const T* grad;
-};
 
 /// Adam on elements [begin, end): the operations and their order are PyTorch's (so results
-/// match its float64 reference bitwise-closely); the flags are compile-time.
+/// match its float64 reference bitwise-closely); the flags are compile-time. vmax
+/// (max_exp_avg_sq) is null without AMSGrad.
 template <class T, bool kWeightDecay, bool kAmsgrad, bool kMaximize>
-void adam_chunk(const AdamBuffers<T>& b, const AdamScalars<T>& c, int64_t begin, int64_t end) {
-  T* __restrict p = b.param;
-  T* __restrict m = b.exp_avg;
-  T* __restrict v = b.exp_avg_sq;
-  T* __restrict vmax = b.max_exp_avg_sq;
-  const T* __restrict g = b.grad;
+void adam_chunk(T* __restrict p, T* __restrict m, T* __restrict v, T* __restrict vmax,
+                const T* __restrict g, const AdamScalars<T> c, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i) {
     const T gi = detail::effective_grad<kMaximize, kWeightDecay>(g[i], p[i], c.wd);
     const detail::Moments<T> mv = detail::next_moments(m[i], v[i], gi, c.moments);
@@ -108,15 +100,16 @@ void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& st
     using T = decltype(zero);
     const AdamScalars<T> c{MomentCoefs<T>(s), T(weight_decay), T(eps), T(step_size),
                            T(bias_correction2_sqrt)};
-    const AdamBuffers<T> b{raw_data<T>(param), raw_data<T>(m_t), raw_data<T>(v_t),
-                           data_or_null<T>(vmax_t), raw_data<T>(grad)};
+    T *p = raw_data<T>(param), *m = raw_data<T>(m_t), *v = raw_data<T>(v_t);
+    T* vmax = data_or_null<T>(vmax_t);
+    const T* g = raw_data<T>(grad);
     // One loop per combination of the flags, so that none of them is tested per element and
     // the compiler vectorises each loop (sqrt and division included: -fno-math-errno).
     with_flags(
         [&](auto wd, auto ams, auto max) {
           parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
             adam_chunk<T, decltype(wd)::value, decltype(ams)::value, decltype(max)::value>(
-                b, c, begin, end);
+                p, m, v, vmax, g, c, begin, end);
           });
         },
         weight_decay != 0, amsgrad, maximize);

@@ -24,7 +24,7 @@ struct AdamaxScalars {
 /// compile-time, so the loop has no branch and vectorises.
 template <class T, bool kWeightDecay, bool kMaximize>
 void adamax_chunk(T* __restrict p, T* __restrict m, T* __restrict u, const T* __restrict g,
-                  const AdamaxScalars<T>& c, int64_t begin, int64_t end) {
+                  const AdamaxScalars<T> c, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i) {
     const T gi = detail::effective_grad<kMaximize, kWeightDecay>(g[i], p[i], c.weight_decay);
     const T mi = m[i] * c.b1 + c.c1 * gi;

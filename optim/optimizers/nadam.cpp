@@ -27,7 +27,7 @@ struct NAdamScalars {
 /// and vectorises.
 template <class T, bool kWeightDecay>
 void nadam_chunk(T* __restrict p, T* __restrict m, T* __restrict v, const T* __restrict g,
-                 const NAdamScalars<T>& c, int64_t begin, int64_t end) {
+                 const NAdamScalars<T> c, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i) {
     const T gi = detail::effective_grad<false, kWeightDecay>(g[i], p[i], c.weight_decay);
     const detail::Moments<T> mv = detail::next_moments(m[i], v[i], gi, c.moments);

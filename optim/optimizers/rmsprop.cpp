@@ -29,22 +29,13 @@ template <class T>
 struct RMSpropScalars {
   T alpha, one_minus_alpha, eps, weight_decay, momentum, lr;
 };
-template <class T>
-struct RMSpropBuffers {
-  T *param, *square_avg, *momentum_buffer, *grad_avg;  // the last two may be null
-  const T* grad;
-};
 
 /// RMSprop on elements [begin, end), PyTorch's operations in PyTorch's order; the flags are
-/// compile-time, so the loop has no branch and vectorises.
+/// compile-time, so the loop has no branch and vectorises. buf (momentum_buffer) and gavg
+/// (grad_avg) are null when their flag is off.
 template <class T, bool kWeightDecay, bool kMaximize, bool kCentered, bool kMomentum>
-void rmsprop_chunk(const RMSpropBuffers<T>& b, const RMSpropScalars<T>& c, int64_t begin,
-                   int64_t end) {
-  T* __restrict p = b.param;
-  T* __restrict sq = b.square_avg;
-  T* __restrict buf = b.momentum_buffer;
-  T* __restrict gavg = b.grad_avg;
-  const T* __restrict g = b.grad;
+void rmsprop_chunk(T* __restrict p, T* __restrict sq, T* __restrict buf, T* __restrict gavg,
+                   const T* __restrict g, const RMSpropScalars<T> c, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i) {
     const T gi = detail::effective_grad<kMaximize, kWeightDecay>(g[i], p[i], c.weight_decay);
     const T sqi = sq[i] * c.alpha + c.one_minus_alpha * gi * gi;
@@ -78,16 +69,18 @@ void RMSprop::update_param(const Tensor& param, const Tensor& grad, ParamState& 
   Tensor gavg_t = centered ? detail::state_buffer(state, "grad_avg", param) : Tensor();
   visit_floating(param.dtype(), RMSpropOptions::kName, [&](auto zero) {
     using T = decltype(zero);
-    const RMSpropBuffers<T> b{raw_data<T>(param), raw_data<T>(sq_t),
-                              detail::data_or_null<T>(buf_t), detail::data_or_null<T>(gavg_t),
-                              raw_data<T>(grad)};
+    T *p = raw_data<T>(param), *sq = raw_data<T>(sq_t);
+    T* buf = detail::data_or_null<T>(buf_t);
+    T* gavg = detail::data_or_null<T>(gavg_t);
+    const T* g = raw_data<T>(grad);
     const RMSpropScalars<T> c{T(o.alpha()),        T(1 - o.alpha()), T(o.eps()),
                               T(o.weight_decay()), T(o.momentum()),  T(o.lr())};
     detail::with_flags(
         [&](auto wd, auto maximize, auto centred, auto mom) {
           parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
             rmsprop_chunk<T, decltype(wd)::value, decltype(maximize)::value,
-                          decltype(centred)::value, decltype(mom)::value>(b, c, begin, end);
+                          decltype(centred)::value, decltype(mom)::value>(p, sq, buf, gavg, g, c,
+                                                                          begin, end);
           });
         },
         o.weight_decay() != 0, o.maximize(), centered, momentum);
