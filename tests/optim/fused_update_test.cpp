@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -182,6 +183,11 @@ struct Case {
   std::vector<optim::OptionMap> groups;
   xg::DType dtype;
 };
+
+/// What a failure prints for GetParam().
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.label << (c.dtype == xg::kFloat64 ? " float64" : " float32");
+}
 
 std::string case_label(const ::testing::TestParamInfo<Case>& info) {
   return info.param.label + (info.param.dtype == xg::kFloat64 ? "_f64" : "_f32");
