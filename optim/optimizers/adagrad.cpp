@@ -17,6 +17,28 @@ void Adagrad::validate(const AdagradOptions& o) {
   check_option(o.eps() > 0, who, "eps", o.eps(), "> 0");
 }
 
+namespace {
+
+template <class T>
+struct AdagradScalars {
+  T weight_decay, eps, lr;  // lr: γ̃ = γ / (1 + (t−1)η), this step's
+};
+
+/// Adagrad on elements [begin, end), PyTorch's operations in PyTorch's order; the flags are
+/// compile-time, so the loop has no branch and vectorises.
+template <class T, bool kWeightDecay, bool kMaximize>
+void adagrad_chunk(T* __restrict p, T* __restrict s, const T* __restrict g,
+                   const AdagradScalars<T> c, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) {
+    const T gi = detail::effective_grad<kMaximize, kWeightDecay>(g[i], p[i], c.weight_decay);
+    const T si = s[i] + gi * gi;
+    s[i] = si;
+    p[i] = p[i] - c.lr * (gi / (std::sqrt(si) + c.eps));
+  }
+}
+
+}  // namespace
+
 void Adagrad::update_param(const Tensor& param, const Tensor& grad, ParamState& state,
                            const AdagradOptions& o) {
   // PyTorch fills the accumulator when the optimizer is built; lazily here, same values.
@@ -26,14 +48,15 @@ void Adagrad::update_param(const Tensor& param, const Tensor& grad, ParamState& 
     using T = decltype(zero);
     T *p = raw_data<T>(param), *s = raw_data<T>(sum_t);
     const T* g = raw_data<T>(grad);
-    const T wd = T(o.weight_decay()), e = T(o.eps()), lr = T(clr);
-    const bool maximize = o.maximize();
-    detail::for_each_index(param.numel(), [&](int64_t i) {
-      T gi = maximize ? -g[i] : g[i];  // negated first, before weight decay
-      if (wd != 0) gi = gi + wd * p[i];
-      s[i] = s[i] + gi * gi;
-      p[i] = p[i] - lr * (gi / (std::sqrt(s[i]) + e));
-    });
+    const AdagradScalars<T> c{T(o.weight_decay()), T(o.eps()), T(clr)};
+    detail::with_flags(
+        [&](auto wd, auto maximize) {
+          parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
+            adagrad_chunk<T, decltype(wd)::value, decltype(maximize)::value>(p, s, g, c, begin,
+                                                                              end);
+          });
+        },
+        o.weight_decay() != 0, o.maximize());
   });
 }
 

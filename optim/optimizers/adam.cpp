@@ -7,7 +7,7 @@
 
 #include "optim/optimizers/adamw.hpp"
 
-#include "optim/kernel_util.hpp"
+#include "optim/optimizers/adam_family.hpp"
 
 namespace xgrad::optim {
 
@@ -44,34 +44,25 @@ namespace {
 
 template <class T>
 struct AdamScalars {
-  T b1, b2, c1, c2, wd, eps, step_size, bc2_sqrt;
-};
-template <class T>
-struct AdamBuffers {
-  T *param, *exp_avg, *exp_avg_sq, *max_exp_avg_sq;
-  const T* grad;
+  detail::MomentCoefs<T> moments;
+  T wd, eps, step_size, bc2_sqrt;
 };
 
 /// Adam on elements [begin, end): the operations and their order are PyTorch's (so results
-/// match its float64 reference bitwise-closely); the flags are compile-time.
+/// match its float64 reference bitwise-closely); the flags are compile-time. vmax
+/// (max_exp_avg_sq) is null without AMSGrad.
 template <class T, bool kWeightDecay, bool kAmsgrad, bool kMaximize>
-void adam_chunk(const AdamBuffers<T>& b, const AdamScalars<T>& c, int64_t begin, int64_t end) {
-  T* __restrict p = b.param;
-  T* __restrict m = b.exp_avg;
-  T* __restrict v = b.exp_avg_sq;
-  T* __restrict vmax = b.max_exp_avg_sq;
-  const T* __restrict g = b.grad;
+void adam_chunk(T* __restrict p, T* __restrict m, T* __restrict v, T* __restrict vmax,
+                const T* __restrict g, const AdamScalars<T> c, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i) {
-    T gi = kMaximize ? -g[i] : g[i];
-    if constexpr (kWeightDecay) gi = gi + c.wd * p[i];
-    const T mi = m[i] * c.b1 + c.c1 * gi;
-    const T vi = v[i] * c.b2 + c.c2 * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    T second = vi;
-    if constexpr (kAmsgrad) second = vmax[i] = std::max(vmax[i], vi);
+    const T gi = detail::effective_grad<kMaximize, kWeightDecay>(g[i], p[i], c.wd);
+    const detail::Moments<T> mv = detail::next_moments(m[i], v[i], gi, c.moments);
+    m[i] = mv.m;
+    v[i] = mv.v;
+    T second = mv.v;
+    if constexpr (kAmsgrad) second = vmax[i] = std::max(vmax[i], mv.v);
     const T denom = std::sqrt(second) / c.bc2_sqrt + c.eps;
-    p[i] = p[i] - c.step_size * (mi / denom);
+    p[i] = p[i] - c.step_size * (mv.m / denom);
   }
 }
 
@@ -83,7 +74,6 @@ void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& st
   // AdamW decays the weights apart from the gradient (the point of AdamW); Adam adds λθ to it.
   constexpr bool kDecoupled = std::is_same_v<Options, AdamWOptions>;
   const double lr = o.lr();
-  const Betas betas = o.betas();
   const double eps = o.eps();
   const double weight_decay = kDecoupled ? 0.0 : o.weight_decay();
   const bool amsgrad = o.amsgrad();
@@ -103,50 +93,26 @@ void detail::adam_update(const Tensor& param, const Tensor& grad, ParamState& st
   const Tensor& m_t = state_buffer(state, "exp_avg", param);
   const Tensor& v_t = state_buffer(state, "exp_avg_sq", param);
   Tensor vmax_t = amsgrad ? state_buffer(state, "max_exp_avg_sq", param) : Tensor();
-  // Scalars in double as PyTorch computes them in Python floats.
-  const auto step = static_cast<double>(state.step);
-  const double bias_correction1 = 1 - std::pow(betas.first, step);
-  const double bias_correction2 = 1 - std::pow(betas.second, step);
-  const double step_size = lr / bias_correction1;
-  const double bias_correction2_sqrt = std::sqrt(bias_correction2);
+  const AdamStepScalars s = adam_step_scalars(o, state);
+  const double step_size = lr / s.bias_correction1;
+  const double bias_correction2_sqrt = std::sqrt(s.bias_correction2);
   visit_floating(param.dtype(), Options::kName, [&](auto zero) {
     using T = decltype(zero);
-    AdamScalars<T> c{T(betas.first),      T(betas.second),         T(1 - betas.first),
-                     T(1 - betas.second), T(weight_decay),         T(eps),
-                     T(step_size),        T(bias_correction2_sqrt)};
-    AdamBuffers<T> b{raw_data<T>(param), raw_data<T>(m_t), raw_data<T>(v_t),
-                     data_or_null<T>(vmax_t), raw_data<T>(grad)};
+    const AdamScalars<T> c{MomentCoefs<T>(s), T(weight_decay), T(eps), T(step_size),
+                           T(bias_correction2_sqrt)};
+    T *p = raw_data<T>(param), *m = raw_data<T>(m_t), *v = raw_data<T>(v_t);
+    T* vmax = data_or_null<T>(vmax_t);
+    const T* g = raw_data<T>(grad);
     // One loop per combination of the flags, so that none of them is tested per element and
     // the compiler vectorises each loop (sqrt and division included: -fno-math-errno).
-    const int flags = (weight_decay != 0 ? 1 : 0) | (amsgrad ? 2 : 0) | (maximize ? 4 : 0);
-    parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
-      switch (flags) {
-        case 0:
-          adam_chunk<T, false, false, false>(b, c, begin, end);
-          break;
-        case 1:
-          adam_chunk<T, true, false, false>(b, c, begin, end);
-          break;
-        case 2:
-          adam_chunk<T, false, true, false>(b, c, begin, end);
-          break;
-        case 3:
-          adam_chunk<T, true, true, false>(b, c, begin, end);
-          break;
-        case 4:
-          adam_chunk<T, false, false, true>(b, c, begin, end);
-          break;
-        case 5:
-          adam_chunk<T, true, false, true>(b, c, begin, end);
-          break;
-        case 6:
-          adam_chunk<T, false, true, true>(b, c, begin, end);
-          break;
-        default:
-          adam_chunk<T, true, true, true>(b, c, begin, end);
-          break;
-      }
-    });
+    with_flags(
+        [&](auto wd, auto ams, auto max) {
+          parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
+            adam_chunk<T, decltype(wd)::value, decltype(ams)::value, decltype(max)::value>(
+                p, m, v, vmax, g, c, begin, end);
+          });
+        },
+        weight_decay != 0, amsgrad, maximize);
   });
 }
 

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "optim/optimizers/adam.hpp"
-#include "optim/kernel_util.hpp"
+#include "optim/optimizers/adam_family.hpp"
 
 namespace xgrad::optim {
 
@@ -13,26 +13,50 @@ void Adamax::validate(const AdamaxOptions& o) {
   detail::check_adam_like(o);
 }
 
+namespace {
+
+template <class T>
+struct AdamaxScalars {
+  T b1, c1, b2, weight_decay, eps, lr;  // lr: γ/(1−β₁ᵗ), this step's
+};
+
+/// Adamax on elements [begin, end), PyTorch's operations in PyTorch's order; the flags are
+/// compile-time, so the loop has no branch and vectorises.
+template <class T, bool kWeightDecay, bool kMaximize>
+void adamax_chunk(T* __restrict p, T* __restrict m, T* __restrict u, const T* __restrict g,
+                  const AdamaxScalars<T> c, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) {
+    const T gi = detail::effective_grad<kMaximize, kWeightDecay>(g[i], p[i], c.weight_decay);
+    const T mi = m[i] * c.b1 + c.c1 * gi;
+    const T ui = std::max(u[i] * c.b2, std::abs(gi) + c.eps);  // eps inside the max, as PyTorch
+    m[i] = mi;
+    u[i] = ui;
+    p[i] = p[i] - c.lr * (mi / ui);
+  }
+}
+
+}  // namespace
+
 void Adamax::update_param(const Tensor& param, const Tensor& grad, ParamState& state,
                           const AdamaxOptions& o) {
   const Tensor& m_t = detail::state_buffer(state, "exp_avg", param);
   const Tensor& u_t = detail::state_buffer(state, "exp_inf", param);
-  const double beta1 = o.betas().first, beta2 = o.betas().second;  // captured below
-  const double clr = o.lr() / (1 - std::pow(beta1, static_cast<double>(state.step)));
+  const detail::AdamStepScalars s = detail::adam_step_scalars(o, state);
+  const double clr = o.lr() / s.bias_correction1;
   visit_floating(param.dtype(), AdamaxOptions::kName, [&](auto zero) {
     using T = decltype(zero);
     T *p = raw_data<T>(param), *m = raw_data<T>(m_t), *u = raw_data<T>(u_t);
     const T* g = raw_data<T>(grad);
-    const T b1 = T(beta1), b2 = T(beta2), c1 = T(1 - beta1), wd = T(o.weight_decay()),
-            e = T(o.eps()), lr = T(clr);
-    const bool maximize = o.maximize();
-    detail::for_each_index(param.numel(), [&](int64_t i) {
-      T gi = maximize ? -g[i] : g[i];  // negated first, before weight decay
-      if (wd != 0) gi = gi + wd * p[i];
-      m[i] = m[i] * b1 + c1 * gi;
-      u[i] = std::max(u[i] * b2, std::abs(gi) + e);  // eps inside the max, as PyTorch
-      p[i] = p[i] - lr * (m[i] / u[i]);
-    });
+    const AdamaxScalars<T> c{T(s.beta1), T(1 - s.beta1),       T(s.beta2),
+                             T(o.weight_decay()), T(o.eps()), T(clr)};
+    detail::with_flags(
+        [&](auto wd, auto maximize) {
+          parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
+            adamax_chunk<T, decltype(wd)::value, decltype(maximize)::value>(p, m, u, g, c, begin,
+                                                                             end);
+          });
+        },
+        o.weight_decay() != 0, o.maximize());
   });
 }
 

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "optim/optimizers/adam.hpp"
-#include "optim/kernel_util.hpp"
+#include "optim/optimizers/adam_family.hpp"
 
 namespace xgrad::optim {
 
@@ -14,16 +14,41 @@ void NAdam::validate(const NAdamOptions& o) {
                ">= 0");
 }
 
+namespace {
+
+template <class T>
+struct NAdamScalars {
+  detail::MomentCoefs<T> moments;
+  T weight_decay, eps, bias_correction2, coef_grad, coef_avg;
+};
+
+/// NAdam on elements [begin, end), PyTorch's operations in PyTorch's order (two separate
+/// additions to θ, as its two addcdiv_); the flag is compile-time, so the loop has no branch
+/// and vectorises.
+template <class T, bool kWeightDecay>
+void nadam_chunk(T* __restrict p, T* __restrict m, T* __restrict v, const T* __restrict g,
+                 const NAdamScalars<T> c, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) {
+    const T gi = detail::effective_grad<false, kWeightDecay>(g[i], p[i], c.weight_decay);
+    const detail::Moments<T> mv = detail::next_moments(m[i], v[i], gi, c.moments);
+    m[i] = mv.m;
+    v[i] = mv.v;
+    const T denom = std::sqrt(mv.v / c.bias_correction2) + c.eps;
+    T pi = p[i] + c.coef_grad * (gi / denom);
+    p[i] = pi + c.coef_avg * (mv.m / denom);
+  }
+}
+
+}  // namespace
+
 void NAdam::update_param(const Tensor& param, const Tensor& grad, ParamState& state,
                          const NAdamOptions& o) {
   const Tensor& m_t = detail::state_buffer(state, "exp_avg", param);
   const Tensor& v_t = detail::state_buffer(state, "exp_avg_sq", param);
-  const double beta1 = o.betas().first, beta2 = o.betas().second;  // captured below
-  const auto step = static_cast<double>(state.step);
-  const double bias_correction2 = 1 - std::pow(beta2, step);
+  const detail::AdamStepScalars s = detail::adam_step_scalars(o, state);
   // The momentum schedule μₜ and its running product, kept as a scalar of the state.
-  const double mu = beta1 * (1. - 0.5 * std::pow(0.96, step * o.momentum_decay()));
-  const double mu_next = beta1 * (1. - 0.5 * std::pow(0.96, (step + 1) * o.momentum_decay()));
+  const double mu = s.beta1 * (1. - 0.5 * std::pow(0.96, s.step * o.momentum_decay()));
+  const double mu_next = s.beta1 * (1. - 0.5 * std::pow(0.96, (s.step + 1) * o.momentum_decay()));
   auto it = state.scalars.find("mu_product");
   double mu_product = (it == state.scalars.end() ? 1.0 : it->second) * mu;
   state.scalars["mu_product"] = mu_product;
@@ -36,18 +61,15 @@ void NAdam::update_param(const Tensor& param, const Tensor& grad, ParamState& st
     using T = decltype(zero);
     T *p = raw_data<T>(param), *m = raw_data<T>(m_t), *v = raw_data<T>(v_t);
     const T* g = raw_data<T>(grad);
-    const T b1 = T(beta1), b2 = T(beta2), c1 = T(1 - beta1), c2 = T(1 - beta2),
-            wd = T(o.weight_decay()), e = T(o.eps()), bc2 = T(bias_correction2), cg = T(coef_grad),
-            ca = T(coef_avg);
-    detail::for_each_index(param.numel(), [&](int64_t i) {
-      T gi = g[i];
-      if (wd != 0) gi = gi + wd * p[i];
-      m[i] = m[i] * b1 + c1 * gi;
-      v[i] = v[i] * b2 + c2 * gi * gi;
-      const T denom = std::sqrt(v[i] / bc2) + e;
-      p[i] = p[i] + cg * (gi / denom);
-      p[i] = p[i] + ca * (m[i] / denom);
-    });
+    const NAdamScalars<T> c{detail::MomentCoefs<T>(s), T(o.weight_decay()), T(o.eps()),
+                            T(s.bias_correction2),     T(coef_grad),        T(coef_avg)};
+    detail::with_flags(
+        [&](auto wd) {
+          parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
+            nadam_chunk<T, decltype(wd)::value>(p, m, v, g, c, begin, end);
+          });
+        },
+        o.weight_decay() != 0);
   });
 }
 
