@@ -5,6 +5,7 @@
 #include "core/atomic_file.hpp"
 #include "core/attrs.hpp"
 #include "core/autocast.hpp"
+#include "core/caching_allocator.hpp"
 #include "core/creation.hpp"
 #include "core/dtype.hpp"
 #include "core/engine.hpp"

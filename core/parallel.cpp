@@ -4,20 +4,12 @@
 #include <tbb/global_control.h>
 #include <tbb/task_group.h>
 
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <mutex>
 
 #include "core/error.hpp"
 #include "core/tsan.hpp"
-
-extern "C" {
-// OpenBLAS's own controls (declared here: cblas.h must stay out of files using xtensor-blas).
-void openblas_set_num_threads(int num_threads);
-char* openblas_get_corename(void);
-}
 
 namespace xgrad {
 namespace {
@@ -25,32 +17,13 @@ namespace {
 std::mutex control_mutex;
 std::unique_ptr<tbb::global_control> control;
 
-/// OpenBLAS 0.3.21 falls back to slow generic kernels on CPUs it does not know. Say so once.
-void warn_about_generic_blas_kernels() {
-  const char* core = openblas_get_corename();
-  if (!core || std::getenv("OPENBLAS_CORETYPE")) return;
-  const bool generic = std::strcmp(core, "Prescott") == 0 || std::strcmp(core, "Core2") == 0 ||
-                       std::strcmp(core, "Nehalem") == 0 || std::strcmp(core, "Sandybridge") == 0;
-  __builtin_cpu_init();
-  const char* better = __builtin_cpu_supports("avx512f") ? "SkylakeX"
-                       : __builtin_cpu_supports("avx2")  ? "Haswell"
-                                                         : nullptr;
-  if (generic && better) {
-    std::fprintf(stderr,
-                 "xgrad: OpenBLAS chose its generic '%s' kernels on a CPU with %s; matrix "
-                 "products run several times slower. Set OPENBLAS_CORETYPE=%s to fix it.\n",
-                 core, better[0] == 'S' ? "AVX-512" : "AVX2", better);
-  }
-}
-
 }  // namespace
 
-/// Once per process: BLAS single-threaded (TBB owns the cores), XGRAD_NUM_THREADS applied.
+/// Once per process: XGRAD_NUM_THREADS applied. (BLAS's own threads are turned off next to
+/// the code that calls BLAS: ops/blas_threads.cpp.)
 void detail::initialise_threading() {
   static std::once_flag once;
   std::call_once(once, [] {
-    openblas_set_num_threads(1);
-    warn_about_generic_blas_kernels();
     if (const char* env = std::getenv("XGRAD_NUM_THREADS")) {
       char* end = nullptr;
       const long n = std::strtol(env, &end, 10);

@@ -17,7 +17,7 @@ void set_num_threads(int n);
 int get_num_threads();
 
 namespace detail {
-/// Applies XGRAD_NUM_THREADS and makes BLAS single-threaded, once; called before any BLAS call.
+/// Applies XGRAD_NUM_THREADS, once; called before the first parallel region.
 void initialise_threading();
 void parallel_for_chunks(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& f);
 }  // namespace detail

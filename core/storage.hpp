@@ -11,13 +11,15 @@
 #include <stdexcept>
 #include <variant>
 
+#include "caching_allocator.hpp"
 #include "error.hpp"
 #include "tensor_impl.hpp"
 
 namespace xgrad {
 
+/// Flat storage of T; its memory comes from the tensor cache (core/caching_allocator.hpp).
 template <class T>
-using Buffer = xt::xtensor<T, 1>;
+using Buffer = xt::xtensor<T, 1, XTENSOR_DEFAULT_LAYOUT, CachingAllocator<T>>;
 
 struct Storage {
   std::variant<Buffer<float>, Buffer<double>, Buffer<int64_t>, Buffer<bool>> buffer;

@@ -8,11 +8,6 @@
 
 namespace xgrad {
 
-// Runs at startup in every program that uses Tensor (this file is always linked); see
-// core/malloc_tuning.cpp for why.
-bool tune_malloc();
-static const bool kMallocTuned = tune_malloc();
-
 Tensor::Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
 namespace {

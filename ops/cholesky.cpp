@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "core/function.hpp"
+#include "ops/blas_threads.hpp"
 #include "ops/elementwise.hpp"
 #include "ops/kernels.hpp"
 #include "ops/linalg.hpp"
@@ -40,6 +41,7 @@ struct Cholesky : Function<Cholesky> {
       T* p = raw_data<T>(out);
       std::copy_n(raw_data<T>(a), n * n, p);
       if (n == 0) return out;
+      blas::initialise_blas();
       const auto info = cxxlapack::potrf<xt::blas_index_t>('U', xt::blas_index_t(n), p,
                                                             xt::blas_index_t(n));
       if (info != 0) {
@@ -87,6 +89,7 @@ struct TriangularSolve : Function<TriangularSolve> {
       const T* pb = raw_data<T>(b);
       for (int64_t i = 0; i < n; ++i)
         for (int64_t j = 0; j < m; ++j) bc[i + j * n] = pb[i * m + j];
+      blas::initialise_blas();
       const auto info = cxxlapack::trtrs<xt::blas_index_t>(
           'U', trans ? 'N' : 'T', 'N', xt::blas_index_t(n), xt::blas_index_t(m), raw_data<T>(l),
           xt::blas_index_t(n), bc.data(), xt::blas_index_t(n));

@@ -11,6 +11,7 @@
 #include "core/autocast.hpp"
 #include "core/parallel.hpp"
 #include "ops/autocast.hpp"
+#include "ops/blas_threads.hpp"
 #include "ops/bf16.hpp"
 #include "ops/gemm_backend.hpp"
 
@@ -130,6 +131,7 @@ template <class T>
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda,
           const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   detail::initialise_threading();
+  initialise_blas();
   if constexpr (std::is_same_v<T, float>) {
     if (use_bf16()) {
       gemm_bf16_dense(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

@@ -1,5 +1,5 @@
 // The OpenBLAS GEMM engine (XGRAD_GEMM=openblas). OpenBLAS is kept single-threaded
-// (core/parallel.cpp: openblas_set_num_threads(1)); it has no bfloat16 product here, so
+// (ops/blas_threads.cpp: openblas_set_num_threads(1)); it has no bfloat16 product here, so
 // autocast falls back to float32.
 #include <cblas.h>
 
