@@ -4,6 +4,7 @@
 //   xgrad::save(model, "model.safetensors");      xgrad::load(model, "model.safetensors");
 //   xgrad::save(optimizer, "opt.safetensors");    xgrad::load(optimizer, "opt.safetensors");
 //   xgrad::save(tensor, "t.safetensors");         xgrad::load(tensor, "t.safetensors");
+//   xgrad::save(scheduler, "s.safetensors");      xgrad::load(scheduler, "s.safetensors");
 // Placed in optim/ because it serves both layers below (nn/ never includes optim/).
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include "../core/safetensors.hpp"
 #include "../nn/serialize.hpp"
 #include "optimizer.hpp"
+#include "schedulers/scheduler.hpp"
 
 namespace xgrad {
 
@@ -52,6 +54,14 @@ inline void save(const optim::Optimizer& optimizer, const std::string& path) {
 }
 inline void load(optim::Optimizer& optimizer, const std::string& path) {
   optimizer.load(path);
+}
+
+/// A learning-rate scheduler's state (LRScheduler::save / LRScheduler::load; metadata only).
+inline void save(const optim::LRScheduler& scheduler, const std::string& path) {
+  scheduler.save(path);
+}
+inline void load(optim::LRScheduler& scheduler, const std::string& path) {
+  scheduler.load(path);
 }
 
 }  // namespace xgrad
