@@ -63,5 +63,19 @@ inline void save(const optim::LRScheduler& scheduler, const std::string& path) {
 inline void load(optim::LRScheduler& scheduler, const std::string& path) {
   scheduler.load(path);
 }
+/// The same through the pointer make_scheduler returns (or a shared_ptr).
+///   Example: auto sched = make_scheduler("step", opt, {{"step_size", 10}}); xgrad::save(sched, path);
+template <class P, std::enable_if_t<std::is_base_of_v<optim::LRScheduler,
+                                                      std::decay_t<decltype(*std::declval<P>())>>,
+                                    int> = 0>
+void save(const P& scheduler, const std::string& path) {
+  scheduler->save(path);
+}
+template <class P, std::enable_if_t<std::is_base_of_v<optim::LRScheduler,
+                                                      std::decay_t<decltype(*std::declval<P>())>>,
+                                    int> = 0>
+void load(const P& scheduler, const std::string& path) {
+  scheduler->load(path);
+}
 
 }  // namespace xgrad

@@ -98,12 +98,12 @@ Trace run(const std::string& name, size_t steps, std::optional<size_t> split) {
   for (size_t t = 0; t < steps; ++t) {
     if (split && t == *split) {
       xg::save(*s->opt, opt_file);
-      xg::save(*sched, sched_file);
+      xg::save(sched, sched_file);  // through the unique_ptr, as make_scheduler returns it
       sched.reset();
       s = std::make_unique<SgdFixture>(c.at("initial_lr").get<double>());
       sched = optim::make_scheduler(name, *s->opt, options);
       xg::load(*s->opt, opt_file);
-      xg::load(*sched, sched_file);
+      xg::load(sched, sched_file);
       EXPECT_EQ(sched->last_epoch(), static_cast<int64_t>(t)) << name;
     }
     s->opt->step();
