@@ -42,6 +42,7 @@
 #include "nn/functional.hpp"
 #include "nn/functional_module.hpp"
 #include "nn/init.hpp"
+#include "nn/cloneable.hpp"
 #include "nn/linear.hpp"
 #include "nn/loss.hpp"
 #include "nn/mlp.hpp"

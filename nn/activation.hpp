@@ -21,6 +21,7 @@ class ReLU : public Module {
  public:
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "ReLU"; }
+  XGRAD_CLONE_BY_COPY(ReLU)
 };
 
 /// x where x > 0, else negative_slope * x.  Example: LeakyReLU act(0.2);
@@ -29,6 +30,7 @@ class LeakyReLU : public Module {
   explicit LeakyReLU(double negative_slope = 0.01);
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "LeakyReLU"; }
+  XGRAD_CLONE_BY_COPY(LeakyReLU)
   /// "negative_slope=0.01"
   std::string extra_repr() const override;
   double negative_slope() const { return negative_slope_; }
@@ -43,6 +45,7 @@ class ELU : public Module {
   explicit ELU(double alpha = 1.0);
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "ELU"; }
+  XGRAD_CLONE_BY_COPY(ELU)
   /// "alpha=1"
   std::string extra_repr() const override;
   double alpha() const { return alpha_; }
@@ -59,6 +62,7 @@ class GELU : public Module {
   explicit GELU(const std::string& approximate = "none");
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "GELU"; }
+  XGRAD_CLONE_BY_COPY(GELU)
   /// "approximate='none'"
   std::string extra_repr() const override;
   const std::string& approximate() const { return approximate_; }
@@ -72,6 +76,7 @@ class SiLU : public Module {
  public:
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "SiLU"; }
+  XGRAD_CLONE_BY_COPY(SiLU)
 };
 
 /// Hyperbolic tangent.  Example: Tanh act;
@@ -79,6 +84,7 @@ class Tanh : public Module {
  public:
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "Tanh"; }
+  XGRAD_CLONE_BY_COPY(Tanh)
 };
 
 /// Logistic sigmoid 1 / (1 + exp(-x)).  Example: Sigmoid act;
@@ -86,6 +92,7 @@ class Sigmoid : public Module {
  public:
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "Sigmoid"; }
+  XGRAD_CLONE_BY_COPY(Sigmoid)
 };
 
 /// Options of Softplus.  Example: SoftplusOptions().beta(2).threshold(10)
@@ -115,6 +122,7 @@ class Softplus : public Module {
       : Softplus(SoftplusOptions().beta(beta).threshold(threshold)) {}
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "Softplus"; }
+  XGRAD_CLONE_BY_COPY(Softplus)
   /// "beta=1, threshold=20"
   std::string extra_repr() const override;
   const SoftplusOptions& options() const { return options_; }
@@ -130,6 +138,7 @@ class Softmax : public Module {
   /// IndexError naming Softmax when dim is out of range for the input.
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "Softmax"; }
+  XGRAD_CLONE_BY_COPY(Softmax)
   /// "dim=1"
   std::string extra_repr() const override;
   int64_t dim() const { return dim_; }
@@ -144,6 +153,7 @@ class LogSoftmax : public Module {
   explicit LogSoftmax(int64_t dim);
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "LogSoftmax"; }
+  XGRAD_CLONE_BY_COPY(LogSoftmax)
   /// "dim=1"
   std::string extra_repr() const override;
   int64_t dim() const { return dim_; }

@@ -11,6 +11,7 @@ class Identity : public Module {
  public:
   Tensor forward(const Tensor& input) override { return input; }
   std::string name() const override { return "Identity"; }
+  XGRAD_CLONE_BY_COPY(Identity)
 };
 
 struct FlattenOptions {
@@ -40,6 +41,7 @@ class Flatten : public Module {
   /// IndexError naming Flatten when a dim is out of range for the input, or start > end.
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "Flatten"; }
+  XGRAD_CLONE_BY_COPY(Flatten)
   /// "start_dim=1, end_dim=-1"
   std::string extra_repr() const override;
   const FlattenOptions& options() const { return options_; }

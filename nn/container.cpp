@@ -30,4 +30,17 @@ Tensor Sequential::forward(const Tensor& input) {
   return x;
 }
 
+// The modules are pushed in at runtime, so the copy is rebuilt from clones of them.
+std::shared_ptr<Module> ModuleList::clone() const {
+  auto copy = std::make_shared<ModuleList>();
+  for (const auto& m : modules_) copy->push_back(m->clone());
+  return cloned_into(copy);
+}
+
+std::shared_ptr<Module> Sequential::clone() const {
+  auto copy = std::make_shared<Sequential>();
+  for (const auto& m : *this) copy->push_back(m->clone());
+  return cloned_into(copy);
+}
+
 }  // namespace xgrad::nn

@@ -52,6 +52,8 @@ class ModuleList : public Module {
   auto end() const { return modules_.end(); }
 
   std::string name() const override { return "ModuleList"; }
+  /// A deep copy: a new ModuleList of clones of the modules.
+  std::shared_ptr<Module> clone() const override;
 
  private:
   void append(std::shared_ptr<Module> module);
@@ -65,6 +67,8 @@ class Sequential : public ModuleList {
   /// Applies the modules in order.
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "Sequential"; }
+  /// A deep copy: a new Sequential of clones of the modules.
+  std::shared_ptr<Module> clone() const override;
 };
 
 }  // namespace xgrad::nn

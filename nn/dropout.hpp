@@ -19,6 +19,7 @@ class Dropout : public Module {
   /// The input with elements dropped and rescaled (training) or unchanged (evaluation).
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "Dropout"; }
+  XGRAD_CLONE_BY_COPY(Dropout)
   /// "p=0.5"
   std::string extra_repr() const override;
   /// The drop probability.  Example: drop.p() == 0.5

@@ -23,6 +23,7 @@ class Functional : public Module {
         }) {}
   Tensor forward(const Tensor& input) override { return fn_(input); }
   std::string name() const override { return "Functional"; }
+  XGRAD_CLONE_BY_COPY(Functional)
 
  private:
   std::function<Tensor(const Tensor&)> fn_;

@@ -52,4 +52,8 @@ std::string Linear::extra_repr() const {
                      options_.out_features_, bias.defined());
 }
 
+std::shared_ptr<Module> Linear::clone() const {
+  return cloned_into(std::make_shared<Linear>(options_));
+}
+
 }  // namespace xgrad::nn

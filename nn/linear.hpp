@@ -43,6 +43,8 @@ class Linear : public Module {
   void reset_parameters();
 
   std::string name() const override { return "Linear"; }
+  /// A deep copy: a new Linear with this one's parameters copied in.
+  std::shared_ptr<Module> clone() const override;
   std::string extra_repr() const override;
 
   int64_t in_features() const { return options_.in_features_; }

@@ -52,6 +52,7 @@ class MSELoss : public Loss {
   /// Example: MSELoss sum_loss("sum");
   explicit MSELoss(const std::string& reduction) : Loss(reduction_from_string(reduction)) {}
   std::string name() const override { return "MSELoss"; }
+  XGRAD_CLONE_BY_COPY(MSELoss)
 
  protected:
   Tensor compute(const Tensor& input, const Tensor& target) override;
@@ -63,6 +64,7 @@ class L1Loss : public Loss {
   explicit L1Loss(Reduction reduction = Reduction::Mean) : Loss(reduction) {}
   explicit L1Loss(const std::string& reduction) : Loss(reduction_from_string(reduction)) {}
   std::string name() const override { return "L1Loss"; }
+  XGRAD_CLONE_BY_COPY(L1Loss)
 
  protected:
   Tensor compute(const Tensor& input, const Tensor& target) override;
@@ -93,6 +95,7 @@ class HuberLoss : public Loss {
   explicit HuberLoss(double delta, Reduction reduction = Reduction::Mean)
       : HuberLoss(HuberLossOptions().delta(delta).reduction(reduction)) {}
   std::string name() const override { return "HuberLoss"; }
+  XGRAD_CLONE_BY_COPY(HuberLoss)
   /// "delta=0.5, reduction='sum'" (non-default options only)
   std::string extra_repr() const override;
   double delta() const { return delta_; }
@@ -129,6 +132,7 @@ class CrossEntropyLoss : public Loss {
   explicit CrossEntropyLoss(Reduction reduction)
       : CrossEntropyLoss(CrossEntropyLossOptions().reduction(reduction)) {}
   std::string name() const override { return "CrossEntropyLoss"; }
+  XGRAD_CLONE_BY_COPY(CrossEntropyLoss)
   /// "label_smoothing=0.1" (non-default options only)
   std::string extra_repr() const override;
   double label_smoothing() const { return label_smoothing_; }
@@ -147,6 +151,7 @@ class NLLLoss : public Loss {
   explicit NLLLoss(Reduction reduction = Reduction::Mean) : Loss(reduction) {}
   explicit NLLLoss(const std::string& reduction) : Loss(reduction_from_string(reduction)) {}
   std::string name() const override { return "NLLLoss"; }
+  XGRAD_CLONE_BY_COPY(NLLLoss)
 
  protected:
   Tensor compute(const Tensor& input, const Tensor& target) override;
@@ -159,6 +164,7 @@ class BCELoss : public Loss {
   explicit BCELoss(Reduction reduction = Reduction::Mean) : Loss(reduction) {}
   explicit BCELoss(const std::string& reduction) : Loss(reduction_from_string(reduction)) {}
   std::string name() const override { return "BCELoss"; }
+  XGRAD_CLONE_BY_COPY(BCELoss)
 
  protected:
   Tensor compute(const Tensor& input, const Tensor& target) override;
@@ -172,6 +178,7 @@ class BCEWithLogitsLoss : public Loss {
   explicit BCEWithLogitsLoss(const std::string& reduction)
       : Loss(reduction_from_string(reduction)) {}
   std::string name() const override { return "BCEWithLogitsLoss"; }
+  XGRAD_CLONE_BY_COPY(BCEWithLogitsLoss)
 
  protected:
   Tensor compute(const Tensor& input, const Tensor& target) override;

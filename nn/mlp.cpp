@@ -62,4 +62,8 @@ std::string MLP::extra_repr() const {
                      options_.layer_norm_);
 }
 
+std::shared_ptr<Module> MLP::clone() const {
+  return cloned_into(std::make_shared<MLP>(sizes_, options_));
+}
+
 }  // namespace xgrad::nn

@@ -59,6 +59,8 @@ class MLP : public Module {
 
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "MLP"; }
+  /// A deep copy: a new MLP with this one's parameters copied in.
+  std::shared_ptr<Module> clone() const override;
   std::string extra_repr() const override;
 
   const std::vector<int64_t>& sizes() const { return sizes_; }

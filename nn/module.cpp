@@ -22,6 +22,88 @@ Tensor Module::forward(const Tensor&) {
       name(), xgrad::detail::demangled_type_name(typeid(*this).name())));
 }
 
+std::shared_ptr<Module> Module::clone() const {
+  throw ValueError(fmt::format(
+      "{}::clone: this module (C++ type {}) cannot be cloned: it does not implement clone(). "
+      "Derive it from nn::Cloneable<{}> and register its parameters, buffers and submodules in "
+      "reset(), called by the constructor (libtorch's pattern), or override clone()",
+      name(), xgrad::detail::demangled_type_name(typeid(*this).name()), name()));
+}
+
+void Module::clear_registrations() {
+  parameters_.clear();
+  buffers_.clear();
+  children_.clear();
+  hooks_ = std::make_shared<ModuleHooks>();
+}
+
+std::shared_ptr<Module> Module::cloned_into(std::shared_ptr<Module> fresh) const {
+  fresh->hooks_ = std::make_shared<ModuleHooks>();
+  fresh->copy_state_from(*this, name());
+  return fresh;
+}
+
+namespace {
+std::string names_of(const NamedTensors& list) {
+  std::string out;
+  for (const auto& e : list) out += (out.empty() ? "" : ", ") + e.first;
+  return "[" + out + "]";
+}
+}  // namespace
+
+// Tensors are copied by set_data into the fresh module's own handles, so the fresh module's
+// members (weight, bias...) and its registry keep pointing at the same, now copied, tensors.
+void Module::copy_state_from(const Module& source, const std::string& path) {
+  auto mismatch = [&](const char* what, const std::string& mine, const std::string& theirs) {
+    return ValueError(fmt::format(
+        "{}::clone: the new copy has {} {} where the module has {} (at '{}'); a Cloneable "
+        "module must register every parameter, buffer and submodule in reset(), the same way "
+        "each time",
+        source.name(), what, mine, theirs, path));
+  };
+  auto copy_list = [&](NamedTensors& mine, const NamedTensors& theirs, const char* what) {
+    if (mine.size() != theirs.size()) throw mismatch(what, names_of(mine), names_of(theirs));
+    for (size_t i = 0; i < mine.size(); ++i) {
+      if (mine[i].first != theirs[i].first) throw mismatch(what, names_of(mine), names_of(theirs));
+      const Tensor& src = theirs[i].second;
+      Tensor& dst = mine[i].second;
+      if (dst.shape() != src.shape()) {
+        throw mismatch(what, mine[i].first + " of shape " + shape_str(dst.shape()),
+                       "shape " + shape_str(src.shape()));
+      }
+      NoGradGuard no_grad;
+      dst.set_data(src.detach().clone());
+      dst.set_grad(Tensor());
+      dst.requires_grad_(src.requires_grad());
+    }
+  };
+  copy_list(parameters_, source.parameters_, "parameters");
+  copy_list(buffers_, source.buffers_, "buffers");
+  if (children_.size() != source.children_.size()) {
+    auto names = [](const auto& list) {
+      std::string out;
+      for (const auto& e : list) out += (out.empty() ? "" : ", ") + e.first;
+      return "[" + out + "]";
+    };
+    throw mismatch("submodules", names(children_), names(source.children_));
+  }
+  for (size_t i = 0; i < children_.size(); ++i) {
+    if (children_[i].first != source.children_[i].first) {
+      throw mismatch("submodule", children_[i].first, source.children_[i].first);
+    }
+    if (children_[i].second == source.children_[i].second) {
+      throw ValueError(fmt::format(
+          "{}::clone: the new copy shares its submodule '{}' with the module; reset() must "
+          "make new submodules (register_module(\"{}\", std::make_shared<...>(...)))",
+          source.name(), children_[i].first, children_[i].first));
+    }
+    children_[i].second->hooks_ = std::make_shared<ModuleHooks>();
+    children_[i].second->copy_state_from(*source.children_[i].second,
+                                         path + "." + children_[i].first);
+  }
+  training_ = source.training_;
+}
+
 void Module::check_new_name(const std::string& name, const char* what) const {
   if (name.empty() || name.find('.') != std::string::npos) {
     throw ValueError(

@@ -14,7 +14,11 @@
 //   };
 //
 // Copying a module copies handles: the copy shares the parameters (like copying a Tensor),
-// its children and its hooks.
+// its children and its hooks. clone() is the deep copy (libtorch's module->clone()): new
+// parameters and buffers with the same data and requires_grad, children cloned, the training
+// flag kept, no hooks; it shares nothing with the original. The built-in modules have it; a
+// user's module gets it by deriving from nn::Cloneable<Self> (nn/cloneable.hpp) and
+// registering its parameters, buffers and submodules in reset(), as in libtorch.
 //
 // Hooks (PyTorch's register_forward_pre_hook / register_forward_hook /
 // register_full_backward_hook) let tools see each layer's activations and gradients without
@@ -134,6 +138,12 @@ class Module {
   HookHandle add_forward_hook(ForwardHook fn);
   HookHandle add_backward_hook(BackwardHook fn);
 
+  /// A deep copy sharing nothing with this module (see the top of this file); returned as a
+  /// Module, cast it back with std::dynamic_pointer_cast.  ValueError for a module that does
+  /// not implement it (derive it from nn::Cloneable<YourModule>, or override clone()).
+  ///   Example: auto copy = std::dynamic_pointer_cast<Net>(net->clone());
+  virtual std::shared_ptr<Module> clone() const;
+
   /// The type name shown in summaries ("Linear").
   virtual std::string name() const { return "Module"; }
   /// The constructor arguments shown in summaries ("in_features=2, out_features=3, bias=true").
@@ -200,7 +210,18 @@ class Module {
   /// shapes and counts, and the totals.
   std::string summary() const;
 
+ protected:
+  /// Finishes a clone: `fresh` (a module of this one's class, newly made with the same
+  /// structure) receives copies of this module's parameters and buffers, recursively, and its
+  /// training flags; ValueError naming the first difference in structure.
+  ///   Example: return cloned_into(std::make_shared<Linear>(options_));
+  std::shared_ptr<Module> cloned_into(std::shared_ptr<Module> fresh) const;
+  /// Forgets every registered parameter, buffer and child, and the hooks (Cloneable's copy
+  /// before reset()).
+  void clear_registrations();
+
  private:
+  void copy_state_from(const Module& source, const std::string& path);
   void add_child(const std::string& name, std::shared_ptr<Module> module);
   void check_new_name(const std::string& name, const char* what) const;
   void collect(const std::string& prefix, bool recurse, bool want_parameters,
@@ -228,6 +249,13 @@ class Module {
   bool training_ = true;
   std::shared_ptr<ModuleHooks> hooks_ = std::make_shared<ModuleHooks>();
 };
+
+/// The clone() of a module whose copy constructor already copies everything it holds (no
+/// parameters, buffers or children: activations, Dropout, losses).  Use inside the class.
+#define XGRAD_CLONE_BY_COPY(Type)                                  \
+  std::shared_ptr<::xgrad::nn::Module> clone() const override {    \
+    return cloned_into(std::make_shared<Type>(*this));             \
+  }
 
 /// Prints Module::summary().  Example: std::cout << model;
 std::ostream& operator<<(std::ostream& os, const Module& module);

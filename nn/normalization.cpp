@@ -195,4 +195,12 @@ std::string BatchNorm1d::extra_repr() const {
                      options_.track_running_stats_);
 }
 
+std::shared_ptr<Module> LayerNorm::clone() const {
+  return cloned_into(std::make_shared<LayerNorm>(options_));
+}
+
+std::shared_ptr<Module> BatchNorm1d::clone() const {
+  return cloned_into(std::make_shared<BatchNorm1d>(options_));
+}
+
 }  // namespace xgrad::nn

@@ -52,6 +52,8 @@ class LayerNorm : public Module {
   /// [*, normalized_shape] -> same shape. ShapeError when the trailing dims differ.
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "LayerNorm"; }
+  /// A deep copy: a new LayerNorm with this one's parameters copied in.
+  std::shared_ptr<Module> clone() const override;
   /// "[3], eps=1e-05, elementwise_affine=true"
   std::string extra_repr() const override;
   const LayerNormOptions& options() const { return options_; }
@@ -117,6 +119,8 @@ class BatchNorm1d : public Module {
   /// channel has a single value (N * L == 1).
   Tensor forward(const Tensor& input) override;
   std::string name() const override { return "BatchNorm1d"; }
+  /// A deep copy: a new BatchNorm1d with this one's parameters and buffers (running statistics) copied in.
+  std::shared_ptr<Module> clone() const override;
   /// "3, eps=1e-05, momentum=0.1, affine=true, track_running_stats=true"
   std::string extra_repr() const override;
   /// Running stats back to mean 0, var 1, and num_batches_tracked to 0.

@@ -4,6 +4,7 @@
 //   xgrad::save(model, "model.safetensors");      xgrad::load(model, "model.safetensors");
 //   xgrad::save(optimizer, "opt.safetensors");    xgrad::load(optimizer, "opt.safetensors");
 //   xgrad::save(tensor, "t.safetensors");         xgrad::load(tensor, "t.safetensors");
+//   xgrad::save(scheduler, "s.safetensors");      xgrad::load(scheduler, "s.safetensors");
 // Placed in optim/ because it serves both layers below (nn/ never includes optim/).
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include "../core/safetensors.hpp"
 #include "../nn/serialize.hpp"
 #include "optimizer.hpp"
+#include "schedulers/scheduler.hpp"
 
 namespace xgrad {
 
@@ -52,6 +54,28 @@ inline void save(const optim::Optimizer& optimizer, const std::string& path) {
 }
 inline void load(optim::Optimizer& optimizer, const std::string& path) {
   optimizer.load(path);
+}
+
+/// A learning-rate scheduler's state (LRScheduler::save / LRScheduler::load; metadata only).
+inline void save(const optim::LRScheduler& scheduler, const std::string& path) {
+  scheduler.save(path);
+}
+inline void load(optim::LRScheduler& scheduler, const std::string& path) {
+  scheduler.load(path);
+}
+/// The same through the pointer make_scheduler returns (or a shared_ptr).
+///   Example: auto sched = make_scheduler("step", opt, {{"step_size", 10}}); xgrad::save(sched, path);
+template <class P, std::enable_if_t<std::is_base_of_v<optim::LRScheduler,
+                                                      std::decay_t<decltype(*std::declval<P>())>>,
+                                    int> = 0>
+void save(const P& scheduler, const std::string& path) {
+  scheduler->save(path);
+}
+template <class P, std::enable_if_t<std::is_base_of_v<optim::LRScheduler,
+                                                      std::decay_t<decltype(*std::declval<P>())>>,
+                                    int> = 0>
+void load(const P& scheduler, const std::string& path) {
+  scheduler->load(path);
 }
 
 }  // namespace xgrad

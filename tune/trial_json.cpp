@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -22,17 +23,32 @@ json value_json(const Value& v) {
     case Value::Type::Bool: return json(v.as_bool(""));
     case Value::Type::String: return json(v.as_string(""));
     case Value::Type::List: return json(v.as_list(""));
-    case Value::Type::IntList: return json(v.as_int_list(""));
+    case Value::Type::IntList: {
+      // An array of JSON integers; the empty one, which would read back as an empty list of
+      // doubles, is tagged.
+      const auto& list = v.as_int_list("");
+      return list.empty() ? json{{"int_list", json::array()}} : json(list);
+    }
   }
   return json();
 }
 
+// The inverse of value_json, type for type: integers stay Int, an array of integers is an
+// IntList (a list of doubles is written with a decimal point or exponent, 1.0 not 1, so it
+// reads back as List).
 Value json_value(const json& j) {
   if (j.is_boolean()) return Value(j.get<bool>());
   if (j.is_number_integer()) return Value(j.get<int64_t>());
   if (j.is_number()) return Value(j.get<double>());
   if (j.is_string()) return Value(j.get<std::string>());
-  if (j.is_array()) return Value(j.get<std::vector<double>>());
+  if (j.is_object() && j.contains("int_list")) return Value(j["int_list"].get<std::vector<int64_t>>());
+  if (j.is_array()) {
+    const bool ints = !j.empty() && std::all_of(j.begin(), j.end(), [](const json& x) {
+      return x.is_number_integer();
+    });
+    if (ints) return Value(j.get<std::vector<int64_t>>());
+    return Value(j.get<std::vector<double>>());
+  }
   return Value(std::nan(""));
 }
 

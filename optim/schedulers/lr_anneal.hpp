@@ -34,6 +34,7 @@ class CosineAnnealingLR : public LRScheduler {
 
  protected:
   std::vector<double> get_lr() override;
+  OptionMap options_map() const override { return detail::options_to_map(options_); }
   std::optional<std::vector<double>> closed_form_lr() const override;
 
  private:
@@ -65,6 +66,7 @@ class LinearLR : public LRScheduler {
 
  protected:
   std::vector<double> get_lr() override;
+  OptionMap options_map() const override { return detail::options_to_map(options_); }
   std::optional<std::vector<double>> closed_form_lr() const override;
 
  private:

@@ -12,6 +12,12 @@ bool is_composite(const LRScheduler& s) {
   return dynamic_cast<const SequentialLR*>(&s) || dynamic_cast<const ChainedScheduler*>(&s);
 }
 
+std::vector<const LRScheduler*> raw(const std::vector<std::shared_ptr<LRScheduler>>& parts) {
+  std::vector<const LRScheduler*> out;
+  for (const auto& p : parts) out.push_back(p.get());
+  return out;
+}
+
 /// Checks the parts (non-empty, non-null, not composite, all on `optimizer` when given) and
 /// returns the optimizer they share.
 Optimizer& check_parts(const std::vector<std::shared_ptr<LRScheduler>>& parts, const char* who,
@@ -23,6 +29,12 @@ Optimizer& check_parts(const std::vector<std::shared_ptr<LRScheduler>>& parts, c
       throw ValueError(
           fmt::format("{}: scheduler {} is a {}; composites do not nest, list its parts instead",
                       who, i, parts[i]->name()));
+    }
+    if (parts[i]->needs_metric()) {
+      throw ValueError(fmt::format(
+          "{}: scheduler {} is a {}, which steps on a metric; a composite steps its parts "
+          "without one, so step it on its own",
+          who, i, parts[i]->name()));
     }
     Optimizer* expected = optimizer ? optimizer : &parts[0]->optimizer();
     if (&parts[i]->optimizer() != expected) {
@@ -95,6 +107,10 @@ std::vector<double> SequentialLR::get_lr() {
   return last_lr_;
 }
 
+std::vector<const LRScheduler*> SequentialLR::parts() const {
+  return raw(schedulers_);
+}
+
 // ---- ChainedScheduler ---------------------------------------------------------------------
 
 ChainedScheduler::ChainedScheduler(std::vector<std::shared_ptr<LRScheduler>> schedulers)
@@ -120,6 +136,10 @@ void ChainedScheduler::step() {
 
 std::vector<double> ChainedScheduler::get_lr() {
   return last_lr_;
+}
+
+std::vector<const LRScheduler*> ChainedScheduler::parts() const {
+  return raw(schedulers_);
 }
 
 }  // namespace xgrad::optim

@@ -11,7 +11,9 @@
 //
 // Make the parts right before the composite, all on the same optimizer. The parts share one
 // base lr per group, that of the part made first (PyTorch keeps it as the group's initial_lr),
-// even though making a part may already have changed the group's lr. Composites do not nest.
+// even though making a part may already have changed the group's lr. Composites do not nest,
+// and ReduceLROnPlateau (which steps on a metric) is not a part. A composite's state_dict()
+// holds its parts' states.
 #include <memory>
 #include <vector>
 
@@ -30,6 +32,7 @@ class SequentialLR : public LRScheduler {
   /// Example: SequentialLR s(opt, {std::make_shared<LinearLR>(opt, LinearLROptions()), cos}, {5});
   SequentialLR(Optimizer& optimizer, std::vector<std::shared_ptr<LRScheduler>> schedulers,
                std::vector<int64_t> milestones);
+  using LRScheduler::step;
   void step() override;
   std::string name() const override { return "SequentialLR"; }
   /// The parts.  Example: s.schedulers()[1]->last_epoch()
@@ -37,6 +40,8 @@ class SequentialLR : public LRScheduler {
 
  protected:
   std::vector<double> get_lr() override;
+  OptionMap options_map() const override { return {{"milestones", milestones_}}; }
+  std::vector<const LRScheduler*> parts() const override;
 
  private:
   std::vector<std::shared_ptr<LRScheduler>> schedulers_;
@@ -52,6 +57,7 @@ class ChainedScheduler : public LRScheduler {
   /// ValueError for no schedulers, a null one, parts on different optimizers, or a composite.
   /// Example: ChainedScheduler s({a, b});
   explicit ChainedScheduler(std::vector<std::shared_ptr<LRScheduler>> schedulers);
+  using LRScheduler::step;
   void step() override;
   std::string name() const override { return "ChainedScheduler"; }
   /// The parts.  Example: s.schedulers().size()
@@ -59,6 +65,7 @@ class ChainedScheduler : public LRScheduler {
 
  protected:
   std::vector<double> get_lr() override;
+  std::vector<const LRScheduler*> parts() const override;
 
  private:
   std::vector<std::shared_ptr<LRScheduler>> schedulers_;

@@ -33,6 +33,7 @@ class StepLR : public LRScheduler {
 
  protected:
   std::vector<double> get_lr() override;
+  OptionMap options_map() const override { return detail::options_to_map(options_); }
   std::optional<std::vector<double>> closed_form_lr() const override;
 
  private:
@@ -65,6 +66,7 @@ class MultiStepLR : public LRScheduler {
 
  protected:
   std::vector<double> get_lr() override;
+  OptionMap options_map() const override { return detail::options_to_map(options_); }
   std::optional<std::vector<double>> closed_form_lr() const override;
 
  private:
@@ -94,6 +96,7 @@ class ExponentialLR : public LRScheduler {
 
  protected:
   std::vector<double> get_lr() override;
+  OptionMap options_map() const override { return detail::options_to_map(options_); }
   std::optional<std::vector<double>> closed_form_lr() const override;
 
  private:

@@ -53,6 +53,7 @@ class OneCycleLR : public LRScheduler {
 
  protected:
   std::vector<double> get_lr() override;
+  OptionMap options_map() const override { return detail::options_to_map(options_); }
 
  private:
   /// One phase: the step it ends on and the per-group values at its start and end.

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <limits>
 
-#include "optim/schedulers/scheduler.hpp"  // detail::options_from_map
 
 namespace xgrad::optim {
 namespace {
@@ -59,7 +58,7 @@ ReduceLROnPlateauOptions ReduceLROnPlateauOptions::from_map(const OptionMap& opt
 }
 
 ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, const ReduceLROnPlateauOptions& options)
-    : optimizer_(&optimizer), options_(options) {
+    : LRScheduler(optimizer), options_(options) {
   const size_t groups = optimizer.param_groups().size();
   check_options(options, groups);
   min_lrs_ =
@@ -67,7 +66,13 @@ ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, const ReduceLROnPlate
   // PyTorch's mode_worse: the best starts as the worst possible value.
   best_ = options.mode() == "min" ? std::numeric_limits<double>::infinity()
                                   : -std::numeric_limits<double>::infinity();
-  for (const auto& g : optimizer.param_groups()) last_lr_.push_back(g.options().get_lr());
+  set_counters(/*last_epoch=*/0, /*step_count=*/0);  // PyTorch starts it at epoch 0, unstepped
+}
+
+std::vector<double> ReduceLROnPlateau::get_lr() {
+  std::vector<double> lrs;
+  for (size_t i = 0; i < num_groups(); ++i) lrs.push_back(group_lr(i));
+  return lrs;
 }
 
 // rel/min: a < best·(1 − θ);  abs/min: a < best − θ;  rel/max: a > best·(θ + 1);
@@ -81,7 +86,7 @@ bool ReduceLROnPlateau::is_better(double a) const {
 
 // new = max(old·factor, min_lr), applied only when it lowers the lr by more than eps.
 void ReduceLROnPlateau::reduce_lr() {
-  auto& groups = optimizer_->param_groups();
+  auto& groups = optimizer().param_groups();
   for (size_t i = 0; i < groups.size(); ++i) {
     const double old_lr = groups[i].options().get_lr();
     const double new_lr = std::max(old_lr * options_.factor(), min_lrs_[i]);
@@ -89,15 +94,15 @@ void ReduceLROnPlateau::reduce_lr() {
   }
 }
 
+void ReduceLROnPlateau::step() {
+  throw ValueError(
+      "ReduceLROnPlateau::step: this scheduler steps on the watched metric; call step(metric) "
+      "(e.g. sched.step(validation_loss)), not step()");
+}
+
 void ReduceLROnPlateau::step(double metric) {
-  const size_t groups = optimizer_->param_groups().size();
-  if (groups != min_lrs_.size()) {
-    throw ValueError(fmt::format(
-        "ReduceLROnPlateau::step: the optimizer has {} parameter groups but the scheduler was "
-        "made for {}; make the scheduler after the last add_param_group",
-        groups, min_lrs_.size()));
-  }
-  ++last_epoch_;
+  check_groups("step");
+  set_counters(last_epoch() + 1, step_count() + 1);
   if (is_better(metric)) {
     best_ = metric;
     num_bad_epochs_ = 0;
@@ -113,8 +118,38 @@ void ReduceLROnPlateau::step(double metric) {
     cooldown_counter_ = options_.cooldown();
     num_bad_epochs_ = 0;
   }
-  last_lr_.clear();
-  for (const auto& g : optimizer_->param_groups()) last_lr_.push_back(g.options().get_lr());
+  set_lrs(get_lr());  // get_last_lr(): the groups' lrs now
+}
+
+OptionMap ReduceLROnPlateau::extra_state() const {
+  return {{"best", best_},
+          {"num_bad_epochs", num_bad_epochs_},
+          {"cooldown_counter", cooldown_counter_}};
+}
+
+void ReduceLROnPlateau::load_extra_state(const OptionMap& state, bool commit) {
+  check_option_keys(state, {"best", "num_bad_epochs", "cooldown_counter"},
+                    "ReduceLROnPlateau state");
+  auto get = [&](const char* key) -> const OptionValue& {
+    auto it = state.find(key);
+    if (it == state.end()) {
+      throw ValueError(fmt::format("ReduceLROnPlateau state: \"{}\" is missing", key));
+    }
+    return it->second;
+  };
+  const double best = get("best").as_double("best");
+  const int64_t bad = get("num_bad_epochs").as_int("num_bad_epochs");
+  const int64_t cooldown = get("cooldown_counter").as_int("cooldown_counter");
+  if (bad < 0 || cooldown < 0) {
+    throw ValueError(fmt::format(
+        "ReduceLROnPlateau state: num_bad_epochs ({}) and cooldown_counter ({}) must be >= 0",
+        bad, cooldown));
+  }
+  if (commit) {
+    best_ = best;
+    num_bad_epochs_ = bad;
+    cooldown_counter_ = cooldown;
+  }
 }
 
 }  // namespace xgrad::optim

@@ -1,14 +1,16 @@
 #pragma once
 // ReduceLROnPlateau (PyTorch 1.13): multiplies the lr by `factor` when a watched metric has
-// not improved for `patience` epochs. Not an LRScheduler: its step takes the metric.
+// not improved for `patience` epochs. An LRScheduler (as in PyTorch 2) whose step takes the
+// metric: step(metric) is its step, step() without one is a ValueError. Made by name as
+// "plateau" (make_scheduler), and then stepped through the generic interface as
+// sched->step(metric), which the other schedulers accept too (they ignore the metric).
 //
-//   xgrad::optim::ReduceLROnPlateau sched(opt,
-//   xgrad::optim::ReduceLROnPlateauOptions().patience(5)); for (...) { train(opt);
-//   sched.step(validation_loss); }
+//   xgrad::optim::ReduceLROnPlateau sched(opt, xgrad::optim::ReduceLROnPlateauOptions().patience(5));
+//   for (...) { train(opt); sched.step(validation_loss); }
 #include <string>
 #include <vector>
 
-#include "../optimizer.hpp"
+#include "scheduler.hpp"
 
 namespace xgrad::optim {
 
@@ -42,21 +44,18 @@ struct ReduceLROnPlateauOptions {
 
 /// Reduces the lr when the metric stops improving.  The optimizer must outlive it.
 /// Example: ReduceLROnPlateau s(opt, ReduceLROnPlateauOptions().factor(0.5)); s.step(val_loss);
-class ReduceLROnPlateau {
+class ReduceLROnPlateau : public LRScheduler {
  public:
   /// ValueError naming the field for a bad option.  Example: ReduceLROnPlateau s(opt);
   explicit ReduceLROnPlateau(Optimizer& optimizer,
                              const ReduceLROnPlateauOptions& options = ReduceLROnPlateauOptions());
-  ReduceLROnPlateau(const ReduceLROnPlateau&) = delete;
-  ReduceLROnPlateau& operator=(const ReduceLROnPlateau&) = delete;
-
-  /// One epoch with this metric value (a NaN counts as no improvement).
-  ///   Example: s.step(loss.item());
-  void step(double metric);
-  /// Each group's lr after the last step.  Example: s.get_last_lr()[0]
-  const std::vector<double>& get_last_lr() const { return last_lr_; }
-  /// Steps taken.  Example: s.last_epoch()
-  int64_t last_epoch() const { return last_epoch_; }
+  /// One epoch with this metric value (a NaN counts as no improvement); get_last_lr() and
+  /// last_epoch() (steps taken) follow.  Example: s.step(loss.item());
+  void step(double metric) override;
+  /// A ValueError: this scheduler needs the metric, step(metric).
+  void step() override;
+  bool needs_metric() const override { return true; }
+  std::string name() const override { return "ReduceLROnPlateau"; }
   /// The best metric so far (±inf before the first step).  Example: s.best()
   double best() const { return best_; }
   /// Epochs since the last improvement.  Example: s.num_bad_epochs()
@@ -64,18 +63,23 @@ class ReduceLROnPlateau {
   /// Whether a cooldown is running.  Example: if (s.in_cooldown()) ...
   bool in_cooldown() const { return cooldown_counter_ > 0; }
 
+ protected:
+  /// The groups' current lrs (the lr changes only in step(metric)).
+  std::vector<double> get_lr() override;
+  OptionMap options_map() const override { return detail::options_to_map(options_); }
+  /// best, num_bad_epochs, cooldown_counter.
+  OptionMap extra_state() const override;
+  void load_extra_state(const OptionMap& state, bool commit) override;
+
  private:
   bool is_better(double a) const;
   void reduce_lr();
 
-  Optimizer* optimizer_;
   ReduceLROnPlateauOptions options_;
   std::vector<double> min_lrs_;
-  std::vector<double> last_lr_;
   double best_;
   int64_t num_bad_epochs_ = 0;
   int64_t cooldown_counter_ = 0;
-  int64_t last_epoch_ = 0;
 };
 
 }  // namespace xgrad::optim

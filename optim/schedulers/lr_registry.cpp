@@ -8,6 +8,7 @@
 #include "optim/schedulers/lr_anneal.hpp"
 #include "optim/schedulers/lr_decay.hpp"
 #include "optim/schedulers/lr_onecycle.hpp"
+#include "optim/schedulers/lr_plateau.hpp"
 
 namespace xgrad::optim {
 namespace {
@@ -33,6 +34,8 @@ Registry<SchedulerFactory>& scheduler_registry() {
     registry.add("cosine", factory_of<CosineAnnealingLR, CosineAnnealingLROptions>());
     registry.add("linear", factory_of<LinearLR, LinearLROptions>());
     registry.add("onecycle", factory_of<OneCycleLR, OneCycleLROptions>());
+    // Steps on a metric: sched->step(metric) (needs_metric() says so).
+    registry.add("plateau", factory_of<ReduceLROnPlateau, ReduceLROnPlateauOptions>());
   });
   return registry;
 }
@@ -55,8 +58,7 @@ std::unique_ptr<LRScheduler> make_scheduler(const std::string& name, Optimizer& 
   const SchedulerFactory* factory = registry.find(name);
   if (!factory) {
     throw ValueError(fmt::format(
-        "make_scheduler: no scheduler named '{}'; registered: {} (ReduceLROnPlateau is made "
-        "directly, its step takes the metric)",
+        "make_scheduler: no scheduler named '{}'; registered: {}",
         name, fmt::join(registry.names(), ", ")));
   }
   auto sched = (*factory)(optimizer, options);

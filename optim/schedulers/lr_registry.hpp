@@ -1,10 +1,14 @@
 #pragma once
 // Schedulers by name, for configuration files and hyperparameter search. Built in: "step",
-// "multistep", "exponential", "cosine", "linear", "onecycle" (options as the options structs'
-// setters). ReduceLROnPlateau steps on a metric and is made directly.
+// "multistep", "exponential", "cosine", "linear", "onecycle", "plateau" (ReduceLROnPlateau);
+// options as the options structs' setters. One loop drives any of them with
+// sched->step(metric): "plateau" watches the metric, the others ignore it (needs_metric()
+// tells which; "plateau"'s step() without a metric is a ValueError).
 //
 //   auto sched = xgrad::optim::make_scheduler("cosine", opt, {{"T_max", 100}, {"eta_min", 1e-5}});
 //   for (...) { opt.step(); sched->step(); }
+//   auto plateau = xgrad::optim::make_scheduler("plateau", opt, {{"patience", 5}});
+//   for (...) { train(opt); plateau->step(validation_loss); }
 #include <functional>
 #include <memory>
 #include <string>

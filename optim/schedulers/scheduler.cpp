@@ -57,6 +57,12 @@ void LRScheduler::step() {
   }
 }
 
+// Schedulers that do not watch a metric ignore it (ReduceLROnPlateau overrides this).
+void LRScheduler::step(double metric) {
+  (void)metric;
+  step();
+}
+
 void LRScheduler::step_to(int64_t epoch) {
   check_groups("step");
   const int64_t saved_epoch = last_epoch_;
