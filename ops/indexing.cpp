@@ -15,7 +15,9 @@
 namespace xgrad {
 namespace {
 
-void check_defined(const Tensor& x, const char* op) {
+// Named apart from ops/shape.cpp's check_defined: CI's unity builds (.ci/run) may compile both
+// files as one translation unit.
+void check_indexed_defined(const Tensor& x, const char* op) {
   if (!x.defined()) throw ValueError(fmt::format("{}: the tensor is undefined", op));
 }
 
@@ -239,7 +241,7 @@ int64_t clamp_bound(int64_t v, int64_t size) {
 }
 
 Tensor select_impl(const Tensor& x, int64_t dim, int64_t index, const char* op) {
-  check_defined(x, op);
+  check_indexed_defined(x, op);
   const int64_t d = indexed_dim(x, dim, op);
   const int64_t size = x.shape()[d];
   if (index < -size || index >= size) {
@@ -256,7 +258,7 @@ Tensor select_impl(const Tensor& x, int64_t dim, int64_t index, const char* op) 
 }  // namespace
 
 Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t step) {
-  check_defined(x, "slice");
+  check_indexed_defined(x, "slice");
   const int64_t d = indexed_dim(x, dim, "slice");
   if (step <= 0) {
     throw ValueError(fmt::format("slice: step must be positive, got {}", step));
@@ -279,7 +281,7 @@ Tensor Tensor::operator[](int64_t index) const {
 }
 
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
-  check_defined(x, "index_select");
+  check_indexed_defined(x, "index_select");
   check_index_tensor(index, "index_select");
   const int64_t d = indexed_dim(x, dim, "index_select");
   if (index.dim() > 1) {
@@ -291,7 +293,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
 }
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
-  check_defined(x, "gather");
+  check_indexed_defined(x, "gather");
   check_index_tensor(index, "gather");
   const int64_t d = indexed_dim(x, dim, "gather");
   if (index.dim() != x.dim()) {

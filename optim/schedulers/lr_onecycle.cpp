@@ -8,7 +8,9 @@
 namespace xgrad::optim {
 namespace {
 
-constexpr double kPi = 3.141592653589793;  // Python's math.pi
+// Python's math.pi. Named apart from lr_anneal.cpp's kPi: CI's unity builds (.ci/run) may
+// compile both files as one translation unit.
+constexpr double kOneCyclePi = 3.141592653589793;
 
 bool has_option(const Optimizer& opt, const char* key) {
   const auto names = opt.defaults().option_names();
@@ -113,7 +115,7 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, const OneCycleLROptions& options)
 // cos: end + (start − end)/2 · (cos(π·pct) + 1);  linear: (end − start)·pct + start.
 double OneCycleLR::anneal(double start, double end, double pct) const {
   if (options_.anneal_strategy() == "cos") {
-    const double cos_out = std::cos(kPi * pct) + 1;
+    const double cos_out = std::cos(kOneCyclePi * pct) + 1;
     return end + (start - end) / 2.0 * cos_out;
   }
   return (end - start) * pct + start;
