@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "core/storage.hpp"
 
 namespace xgrad {
 
@@ -32,6 +33,16 @@ std::string backward_node_name(const std::string& op) {
 }
 
 namespace detail {
+Tensor dense_input(const Tensor& t) {
+  return dense_copy(t);
+}
+TensorList dense_inputs(const TensorList& ts) {
+  TensorList out;
+  out.reserve(ts.size());
+  for (const auto& t : ts) out.push_back(dense(t));
+  return out;
+}
+
 bool any_requires_grad(const TensorList& tensors) {
   for (const auto& t : tensors)
     if (t.defined() && t.requires_grad()) return true;
