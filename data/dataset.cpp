@@ -80,8 +80,8 @@ TensorDataset::TensorDataset(Tensor inputs, Tensor targets)
     throw ValueError("TensorDataset: inputs and targets must both be defined tensors");
   }
   // Rows are copied as bytes: a view (x.t(), x.index(...)) is made contiguous once here.
-  inputs_ = inputs_.detach().contiguous();
-  targets_ = targets_.detach().contiguous();
+  if (!inputs_.is_contiguous()) inputs_ = inputs_.detach().contiguous();
+  if (!targets_.is_contiguous()) targets_ = targets_.detach().contiguous();
   if (inputs_.dim() == 0 || targets_.dim() == 0) {
     throw ShapeError(fmt::format(
         "TensorDataset: inputs {} and targets {} need a first dimension indexing the examples",
