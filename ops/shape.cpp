@@ -200,7 +200,7 @@ struct Split : Function<Split> {
 
 namespace {
 Tensor expand_impl(const Tensor& x, const Shape& requested, const char* op) {
-  check_defined(x, op);  // any dtype: a view copies nothing
+  kernels::check_floating(x, op);  // float only, as before (tests/ops/op_errors_test.cpp)
   // As in libtorch, -1 keeps the input's size in that dimension; no other negative is a size.
   Shape shape = requested;
   const auto rank = static_cast<int64_t>(shape.size());
@@ -309,7 +309,7 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
 }
 
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
-  check_defined(x, "transpose");  // any dtype: a view copies nothing
+  kernels::check_floating(x, "transpose");  // float only, as before (op_errors_test.cpp)
   const int64_t d0 = normalize_dim(dim0, x.dim(), "transpose");
   const int64_t d1 = normalize_dim(dim1, x.dim(), "transpose");
   if (d0 == d1 || x.dim() < 2) return x;

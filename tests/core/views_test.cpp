@@ -130,14 +130,11 @@ TEST(Views, InPlaceOnAViewOfATensorRequiringGradIsRefused) {
   auto v = w[0];
   EXPECT_TRUE(v.requires_grad());
   EXPECT_TRUE(Contains(xgtest::message_of<xg::AutogradError>([&] { v.fill_(1); }), "NoGradGuard"));
-  const std::vector<double> expected{3.0, 3.0, 0.0, 0.0};
   {
     xg::NoGradGuard no_grad;
     w.detach()[0].fill_(3.0);  // as optimizers do: changes w
   }
-  EXPECT_EQ(w.to_vector(), expected);
-  EXPECT_EQ(w.at({0, 1}), 3.0);
-  EXPECT_EQ(w.at({1, 0}), 0.0);
+  EXPECT_TRUE(ValuesEqual(w, {3, 3, 0, 0}));
 }
 
 TEST(Views, SavedTensorModifiedThroughAViewIsStale) {
