@@ -55,6 +55,7 @@
 #include "ops/compare.hpp"
 #include "ops/elementwise.hpp"
 #include "ops/functional.hpp"
+#include "ops/index.hpp"
 #include "ops/linalg.hpp"
 #include "ops/loss.hpp"
 #include "ops/reduce.hpp"

@@ -20,9 +20,10 @@ void AnomalyMode::set_enabled(bool enabled) {
 
 bool has_non_finite(const Tensor& t) {
   if (!t.defined() || !is_floating(t.dtype())) return false;
+  const Tensor d = dense(t);  // a view's own elements
   return visit_floating(t.dtype(), "anomaly", [&](auto z) {
-    const auto* p = raw_data<decltype(z)>(t);
-    for (int64_t i = 0, n = t.numel(); i < n; ++i)
+    const auto* p = raw_data<decltype(z)>(d);
+    for (int64_t i = 0, n = d.numel(); i < n; ++i)
       if (!std::isfinite(p[i])) return true;
     return false;
   });

@@ -3,19 +3,43 @@
 #include <cxxabi.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "core/storage.hpp"
 
 namespace xgrad {
 
 TensorList AutogradContext::get_saved_variables() const {
   TensorList out;
   out.reserve(saved_.size());
-  for (const auto& s : saved_) out.push_back(s.unpack(op_name_.c_str()));
+  for (const auto& s : saved_) {
+    Tensor t = s.unpack(op_name_.c_str());
+    // A saved view (see entry_copies below) reaches backward contiguous, through the recorded
+    // contiguous() so that create_graph differentiates through it.
+    if (t.defined() && !t.is_contiguous()) t = t.contiguous();
+    out.push_back(std::move(t));
+  }
   return out;
 }
+
+namespace {
+/// The contiguous copies Function::apply made of non-contiguous inputs on this thread, each
+/// with the view it copies. When forward saves such a copy, connect() saves the view instead:
+/// the saved tensor then keeps its place in the graph (gradients of gradients flow through
+/// it) and shares its base's version counter (in-place changes through any view are caught).
+/// An entry whose copy nobody else holds any more is dropped at the next copy, so the list
+/// stays as short as the copies alive.
+thread_local std::vector<std::pair<Tensor, Tensor>> entry_copies;
+
+Tensor original_of(const Tensor& saved) {
+  for (const auto& [copy, original] : entry_copies)
+    if (copy.is_same(saved)) return original;
+  return saved;
+}
+}  // namespace
 
 std::string backward_node_name(const std::string& op) {
   std::string name;
@@ -32,6 +56,22 @@ std::string backward_node_name(const std::string& op) {
 }
 
 namespace detail {
+Tensor dense_input(const Tensor& t) {
+  auto& list = entry_copies;
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [](const auto& e) { return e.first.impl_ptr().use_count() == 1; }),
+             list.end());
+  Tensor copy = dense_copy(t);
+  list.emplace_back(copy, t);
+  return copy;
+}
+TensorList dense_inputs(const TensorList& ts) {
+  TensorList out;
+  out.reserve(ts.size());
+  for (const auto& t : ts) out.push_back(!t.defined() || t.is_contiguous() ? t : dense_input(t));
+  return out;
+}
+
 bool any_requires_grad(const TensorList& tensors) {
   for (const auto& t : tensors)
     if (t.defined() && t.requires_grad()) return true;
@@ -60,8 +100,9 @@ void FunctionNodeBase::connect(const TensorList& inputs, const std::vector<Tenso
   // Saved tensors are converted after the outputs know their node, so that a saved output
   // refers to this node weakly instead of owning it.
   ctx.saved_.reserve(ctx.to_save_.size());
-  for (const auto& t : ctx.to_save_) ctx.saved_.emplace_back(t);
+  for (const auto& t : ctx.to_save_) ctx.saved_.emplace_back(entry_copies.empty() ? t : original_of(t));
   ctx.to_save_.clear();
+  entry_copies.clear();  // this op's forward is over; nested forwards never record
 }
 
 }  // namespace xgrad

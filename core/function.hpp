@@ -94,6 +94,31 @@ void collect_tensors(TensorList& out, const A& a, const Rest&... rest) {
 }
 bool any_requires_grad(const TensorList& tensors);
 
+/// A contiguous copy of a non-contiguous input (defined in core/function.cpp).
+Tensor dense_input(const Tensor& t);
+TensorList dense_inputs(const TensorList& ts);
+/// True when T declares `static constexpr bool accepts_strided = true;`: a view op, whose
+/// forward reads the input's layout instead of its data.
+template <class T, class = void>
+struct accepts_strided : std::false_type {};
+template <class T>
+struct accepts_strided<T, std::void_t<decltype(T::accepts_strided)>>
+    : std::bool_constant<T::accepts_strided> {};
+/// A forward argument as T::forward receives it: every Tensor (and TensorList) made contiguous
+/// once here, so that no kernel reads a view's storage as if it were row-major; other
+/// arguments pass through untouched. View ops (accepts_strided) get their inputs as they are.
+template <bool Strided, class A>
+decltype(auto) entry_arg(A&& a) {
+  using D = std::decay_t<A>;
+  if constexpr (!Strided && std::is_same_v<D, Tensor>) {
+    return !a.defined() || a.is_contiguous() ? Tensor(a) : dense_input(a);
+  } else if constexpr (!Strided && std::is_same_v<D, TensorList>) {
+    return dense_inputs(a);
+  } else {
+    return std::forward<A>(a);
+  }
+}
+
 /// The op's name: T::name when T declares one, else the type's (demangled) name, so a user
 /// Function written as in libtorch (no name) works.
 template <class T, class = void>
@@ -140,6 +165,10 @@ struct Function {
    public:
     std::string name() const override { return backward_node_name(detail::function_name<T>()); }
     TensorList apply(TensorList&& grad_outputs) override {
+      // A gradient may arrive as a view (the backward of transpose is a transpose); backward
+      // kernels read flat data, so make it contiguous once (recorded under create_graph).
+      for (auto& g : grad_outputs)
+        if (g.defined() && !g.is_contiguous()) g = g.contiguous();
       return detail::gradients_per_input(T::backward(&ctx, std::move(grad_outputs)),
                                          arg_is_tensor, next_edges().size(),
                                          detail::function_name<T>());
@@ -151,13 +180,14 @@ struct Function {
   /// (a Tensor or a TensorList).
   template <class... Args>
   static auto apply(Args&&... args) {
+    constexpr bool kStrided = detail::accepts_strided<T>::value;
     TensorList inputs;
     detail::collect_tensors(inputs, args...);
     const bool record = GradMode::is_enabled() && detail::any_requires_grad(inputs);
     if (!record) {
       AutogradContext ctx;  // forward may save: it is simply dropped
       NoGradGuard no_grad;
-      auto out = T::forward(&ctx, std::forward<Args>(args)...);
+      auto out = T::forward(&ctx, detail::entry_arg<kStrided>(std::forward<Args>(args))...);
       if (AnomalyMode::is_enabled()) check_forward_anomaly(detail::function_name<T>(), as_list(out));
       return out;
     }
@@ -170,7 +200,7 @@ struct Function {
     using Out = decltype(T::forward(&node->ctx, std::forward<Args>(args)...));
     Out out = [&] {
       NoGradGuard no_grad;
-      return T::forward(&node->ctx, std::forward<Args>(args)...);
+      return T::forward(&node->ctx, detail::entry_arg<kStrided>(std::forward<Args>(args))...);
     }();
     std::vector<Tensor*> outputs;
     if constexpr (std::is_same_v<Out, Tensor>) {

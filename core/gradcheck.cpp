@@ -62,7 +62,8 @@ GradcheckResult gradcheck(const GradcheckFn& fn, const TensorList& inputs, doubl
       const TensorList g = grad({y}, diff_inputs, {onehot}, true, false, true);
       for (size_t i = 0; i < g.size(); ++i) {
         if (!g[i].defined()) continue;
-        const double* pg = raw_data<double>(g[i]);
+        const Tensor gi = dense(g[i]);  // a gradient may be a view
+        const double* pg = raw_data<double>(gi);
         const int64_t n = diff_inputs[i].numel();
         for (int64_t k = 0; k < n; ++k) analytical[i][j * n + k] = pg[k];
       }

@@ -103,8 +103,13 @@ void accumulate_into_grad(TensorImpl& impl, const Tensor& incoming) {
     } else {
       // Another node may hand the same gradient to several inputs (an add does); store a
       // copy unless this is the only reference to the data.
+      if (!incoming.is_contiguous()) {  // an expanded or transposed gradient: one fresh copy
+        impl.grad = incoming.contiguous();
+        return;
+      }
       const bool sole_owner =
-          incoming.impl_ptr().use_count() == 1 && incoming.impl()->storage.use_count() == 1;
+          incoming.impl_ptr().use_count() == 1 && incoming.impl()->storage.use_count() == 1 &&
+          incoming.is_contiguous();  // .grad is read flat by optimizers: never a view
       impl.grad = sole_owner ? incoming.detach() : incoming.clone();
     }
   } else if (GradMode::is_enabled()) {

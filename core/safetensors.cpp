@@ -93,7 +93,7 @@ void save_tensors(const TensorDict& tensors, const std::string& path, const Meta
         bool ok = write_all(fd, &header_size, sizeof header_size) &&
                   write_all(fd, header.data(), header.size());
         for (auto it = tensors.begin(); ok && it != tensors.end(); ++it) {
-          const Tensor& t = it->second;
+          const Tensor t = dense(it->second);  // a view writes its own elements only
           const size_t bytes = static_cast<size_t>(t.numel()) * dtype_size(t.dtype());
           if (bytes > 0)
             ok = visit_dtype(t.dtype(), [&](auto zero) {

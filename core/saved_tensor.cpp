@@ -13,6 +13,8 @@ SavedTensor::SavedTensor(const Tensor& t) {
   const TensorImpl& impl = *t.impl();
   storage_ = impl.storage;
   shape_ = impl.shape;
+  strides_ = impl.strides;
+  storage_offset_ = impl.storage_offset;
   dtype_ = impl.dtype;
   version_ = impl.storage->version.load();
   requires_grad_ = impl.requires_grad;
@@ -35,7 +37,8 @@ Tensor SavedTensor::unpack(const char* op) const {
         op, shape_str(shape_), version_, now));
   }
   if (leaf_) return Tensor(leaf_);
-  auto impl = std::make_shared<TensorImpl>(storage_, shape_, dtype_);
+  auto impl = std::make_shared<TensorImpl>(storage_, Shape{}, dtype_);
+  impl->set_layout(shape_, strides_, storage_offset_);
   impl->requires_grad = requires_grad_;
   if (requires_grad_) {
     impl->grad_fn = grad_fn_.lock();

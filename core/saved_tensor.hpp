@@ -26,6 +26,8 @@ class SavedTensor {
   bool defined_ = false;
   std::shared_ptr<Storage> storage_;
   Shape shape_;
+  Shape strides_;               // a saved view keeps its layout
+  int64_t storage_offset_ = 0;
   DType dtype_ = DType::Float32;
   uint64_t version_ = 0;
   bool requires_grad_ = false;

@@ -36,10 +36,22 @@ inline XShape to_xshape(const Shape& shape) {
   return XShape(shape.begin(), shape.end());
 }
 
-/// The storage's data pointer; T must match the dtype.
+/// The storage's first element (not the tensor's: add storage_offset); for strided kernels.
+template <class T>
+inline T* storage_data(const TensorImpl& impl) {
+  return std::get<Buffer<T>>(impl.storage->buffer).data();
+}
+
+[[noreturn]] void throw_non_contiguous(const TensorImpl& impl);
+
+/// The tensor's first element, for kernels that read numel() elements in row-major order; T
+/// must match the dtype. A non-contiguous view would be read wrongly, so it is an error here:
+/// ops receive contiguous inputs (Function::apply makes them so once at entry) and code outside
+/// ops calls contiguous() first.
 template <class T>
 inline T* raw_data(const TensorImpl& impl) {
-  return std::get<Buffer<T>>(impl.storage->buffer).data();
+  if (!impl.is_contiguous) throw_non_contiguous(impl);
+  return storage_data<T>(impl) + impl.storage_offset;
 }
 template <class T>
 inline T* raw_data(const Tensor& t) {
@@ -51,6 +63,18 @@ template <class T>
 inline auto as_xt(const Tensor& t) {
   return xt::adapt(raw_data<T>(t), static_cast<std::size_t>(t.numel()), xt::no_ownership(),
                    to_xshape(t.shape()));
+}
+
+/// Copies src's elements into dst (same shape and dtype, any strides), element (i0, i1, ...)
+/// to element (i0, i1, ...): gathers a view into a contiguous tensor, or scatters a contiguous
+/// result back into a view. The one strided kernel; everything else works on contiguous data.
+void strided_copy(const TensorImpl& src, const TensorImpl& dst);
+/// A contiguous copy of `t`'s elements in new storage: not recorded, no autograd state (the
+/// raw kernel under contiguous(); code outside ops that needs flat data of any tensor uses it).
+Tensor dense_copy(const Tensor& t);
+/// `t` itself when contiguous, else dense_copy(t).
+inline Tensor dense(const Tensor& t) {
+  return !t.defined() || t.impl()->is_contiguous ? t : dense_copy(t);
 }
 
 /// A fresh tensor of `shape` and dtype T, uninitialised (every kernel writes all of it).

@@ -47,8 +47,9 @@ double Tensor::item() const {
                     "one-element tensor converts to a number",
                     shape_str(shape()), numel()));
   }
-  return visit_dtype(dtype(),
-                     [&](auto z) { return static_cast<double>(raw_data<decltype(z)>(*this)[0]); });
+  return visit_dtype(dtype(), [&](auto z) {
+    return static_cast<double>(storage_data<decltype(z)>(*impl_)[impl_->storage_offset]);
+  });
 }
 
 double Tensor::at(const Shape& index) const {
@@ -57,23 +58,24 @@ double Tensor::at(const Shape& index) const {
     throw IndexError(fmt::format("at: index {} has {} entries for a tensor of rank {}",
                                  shape_str(index), index.size(), s.size()));
   }
-  int64_t flat = 0;
+  int64_t flat = impl_->storage_offset;  // strided: views read their own elements
   for (size_t d = 0; d < s.size(); ++d) {
     if (index[d] < 0 || index[d] >= s[d]) {
       throw IndexError(
           fmt::format("at: index {} is out of range for shape {}", shape_str(index), shape_str(s)));
     }
-    flat = flat * s[d] + index[d];
+    flat += index[d] * impl_->strides[d];
   }
   return visit_dtype(
-      dtype(), [&](auto z) { return static_cast<double>(raw_data<decltype(z)>(*this)[flat]); });
+      dtype(), [&](auto z) { return static_cast<double>(storage_data<decltype(z)>(*impl_)[flat]); });
 }
 
 std::vector<double> Tensor::to_vector() const {
   checked(impl_.get(), "to_vector");
   std::vector<double> out(static_cast<size_t>(numel()));
+  const Tensor dense = impl_->is_contiguous ? *this : dense_copy(*this);
   visit_dtype(dtype(), [&](auto z) {
-    const auto* p = raw_data<decltype(z)>(*this);
+    const auto* p = raw_data<decltype(z)>(dense);
     for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<double>(p[i]);
   });
   return out;
@@ -86,7 +88,7 @@ T* Tensor::data_ptr() const {
     throw DTypeError(fmt::format("data_ptr: the tensor is {}, not {}", dtype_name(dtype()),
                                  dtype_name(dtype_of<T>())));
   }
-  return raw_data<T>(*this);
+  return storage_data<T>(*impl_) + impl_->storage_offset;  // a view points into its base
 }
 template float* Tensor::data_ptr<float>() const;
 template double* Tensor::data_ptr<double>() const;
@@ -236,13 +238,57 @@ void Tensor::set_data(const Tensor& data) const {
   }
   std::lock_guard<std::mutex> lock(impl.mutex);
   impl.storage = source.storage;  // shared, as PyTorch's set_data shares data's storage
-  impl.shape = source.shape;
+  impl.set_layout(source.shape, source.strides, source.storage_offset);
   impl.dtype = source.dtype;
 }
 
-Tensor make_view(const Tensor& source, Shape shape) {
-  return Tensor(
-      std::make_shared<TensorImpl>(source.impl()->storage, std::move(shape), source.dtype()));
+const Shape& Tensor::strides() const {
+  return checked(impl_.get(), "strides").strides;
+}
+int64_t Tensor::stride(int64_t d) const {
+  const TensorImpl& impl = checked(impl_.get(), "stride");
+  return impl.strides[normalize_dim(d, dim(), "stride")];
+}
+int64_t Tensor::storage_offset() const {
+  return checked(impl_.get(), "storage_offset").storage_offset;
+}
+bool Tensor::is_contiguous() const {
+  return checked(impl_.get(), "is_contiguous").is_contiguous;
+}
+
+Tensor make_strided_view(const Tensor& source, Shape shape, Shape strides, int64_t offset) {
+  const TensorImpl& src = checked(source.impl(), "view");
+  auto impl = std::make_shared<TensorImpl>(src.storage, Shape{}, src.dtype);
+  impl->set_layout(std::move(shape), std::move(strides), offset);
+  return Tensor(std::move(impl));
+}
+
+Tensor make_view(const Tensor& source, Shape shape, const char* op) {
+  const TensorImpl& src = checked(source.impl(), op);
+  if (shape == src.shape) {
+    return make_strided_view(source, std::move(shape), src.strides, src.storage_offset);
+  }
+  if (src.is_contiguous) {
+    Shape strides = contiguous_strides(shape);
+    return make_strided_view(source, std::move(shape), std::move(strides), src.storage_offset);
+  }
+  Shape strides;
+  if (!view_strides(src.shape, src.strides, shape, strides)) {
+    // libtorch's wording, so the fix is the one a libtorch user knows.
+    throw ShapeError(fmt::format(
+        "{}: view size is not compatible with input tensor's size and stride (shape {}, strides "
+        "{} viewed as {}: at least one dimension spans across two contiguous subspaces). Use "
+        ".reshape(...) instead (it copies when it must), or .contiguous() first",
+        op, shape_str(src.shape), shape_str(src.strides), shape_str(shape)));
+  }
+  return make_strided_view(source, std::move(shape), std::move(strides), src.storage_offset);
+}
+
+Tensor dense_copy(const Tensor& source) {
+  const TensorImpl& src = checked(source.impl(), "contiguous");
+  Tensor out = empty_tensor(src.shape, src.dtype);
+  strided_copy(src, *out.impl());
+  return out;
 }
 
 }  // namespace xgrad

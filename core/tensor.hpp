@@ -7,7 +7,7 @@
 //   loss.backward();  w.grad();
 //
 // The operator and method conveniences (+, x.sum(), x.reshape(...)) are declared here and
-// defined in ops/, so core/ holds no op code. This header includes no xtensor.
+// defined in ops/ (core/ and ops/ are one layer: docs/design_decisions.md). No xtensor here.
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -27,6 +27,9 @@ namespace xgrad {
 class Node;
 struct TensorImpl;
 struct ValuesIndices;
+namespace indexing {
+class TensorIndex;
+}
 
 class Tensor {
  public:
@@ -48,9 +51,23 @@ class Tensor {
   double at(const Shape& index) const;
   /// All elements in row-major order, as double.
   std::vector<double> to_vector() const;
-  /// Pointer to the first element; T must match dtype().  Example: x.data_ptr<float>()
+  /// Pointer to the first element (storage start + storage_offset(), as libtorch: a view
+  /// points into its base); T must match dtype().  Example: x.data_ptr<float>()
   template <class T>
   T* data_ptr() const;
+
+  // ---- layout (as libtorch): views share storage with their base ----------------------------
+  /// Elements to step in storage per step along each dim (0 along an expanded dim).
+  const Shape& strides() const;
+  /// strides()[dim] (negative counts from the end).  Example: x.t().stride(0) == 1
+  int64_t stride(int64_t dim) const;
+  /// Elements from the storage's start to this tensor's first element.
+  int64_t storage_offset() const;
+  /// True when the elements lie in row-major order without gaps (views may not).
+  bool is_contiguous() const;
+  /// This tensor when contiguous, else a contiguous copy (recorded: the gradient flows back).
+  ///   Example: auto c = x.t().contiguous();
+  Tensor contiguous() const;
 
   // ---- autograd -------------------------------------------------------------------------------
   bool requires_grad() const;
@@ -146,8 +163,9 @@ class Tensor {
 
   // ---- libtorch's Tensor API (issue 13; defined in ops/tensor_methods.cpp) --------------------
   // Each method calls the free function of the same name; see ops/*.hpp for the semantics.
-  // Views are copies today: x[0].fill_(5), x.select(...), x.narrow(...) do not change x
-  // (see docs/from_libtorch.md).
+  // As in libtorch, x[0], select, slice, narrow, chunk, split, transpose, t, permute, expand,
+  // squeeze, unsqueeze, view, diagonal, detach (and reshape where it can) return VIEWS sharing
+  // this tensor's storage: x[0].fill_(5) changes x (see docs/views.md).
 
   /// The value of a one-element tensor as T (float, double, int64_t, int or bool).
   ///   Example: loss.item<float>(), (pred == y).sum().item<int64_t>()
@@ -159,9 +177,6 @@ class Tensor {
   /// This tensor's dtype as options, for zeros(shape, x.options()).
   TensorOptions options() const { return TensorOptions(dtype()); }
   bool is_floating_point() const { return is_floating(dtype()); }
-  /// Data is always contiguous today: contiguous() returns the tensor itself.
-  Tensor contiguous() const { return *this; }
-  bool is_contiguous() const { return true; }
 
   Tensor var(IntArrayRef dims = {}, bool unbiased = true, bool keepdim = false) const;
   Tensor std(IntArrayRef dims = {}, bool unbiased = true, bool keepdim = false) const;
@@ -215,6 +230,17 @@ class Tensor {
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
   std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
   std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;
+  /// The diagonal of a 2-D tensor as a view, offset > 0 above the main diagonal, < 0 below.
+  Tensor diagonal(int64_t offset = 0, int64_t dim1 = 0, int64_t dim2 = 1) const;
+  /// libtorch's indexing (ops/index.hpp): integers select, Slice(...) slices, None adds a dim,
+  /// Ellipsis fills the rest; an int64 tensor picks rows (index_select), a bool one masks.
+  ///   using namespace xgrad::indexing;  x.index({Slice(), 0});  x.index({Slice(1, None, 2)})
+  Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
+  /// Writes `value` into the elements x.index(indices) views (in place, never recorded).
+  ///   x.index_put_({0}, 5.0);  x.index_put_({Slice(), 1}, column);
+  const Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices,
+                           const Tensor& value) const;
+  const Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, double value) const;
   Tensor index_select(int64_t dim, const Tensor& index) const;
   Tensor gather(int64_t dim, const Tensor& index) const;
   Tensor masked_fill(const Tensor& mask, double value) const;

@@ -22,7 +22,8 @@ template <class T>
 xt::xarray<T> to_xarray(const Tensor& t) {
   xt::xarray<T> out = xt::xarray<T>::from_shape(to_xshape(t.shape()));
   visit_dtype(t.dtype(), [&](auto z) {
-    const auto* p = raw_data<decltype(z)>(t);
+    const Tensor d = dense(t);  // a view's own elements, in row-major order
+    const auto* p = raw_data<decltype(z)>(d);
     std::transform(p, p + t.numel(), out.begin(), [](auto v) { return static_cast<T>(v); });
   });
   return out;

@@ -13,7 +13,8 @@
 namespace xgrad::data {
 namespace {
 
-// The raw bytes of a tensor's (always contiguous) data, whatever its dtype.
+// The raw bytes of a contiguous tensor's data, whatever its dtype (datasets hold contiguous
+// tensors: the constructor makes views contiguous).
 char* raw_bytes(const Tensor& t) {
   switch (t.dtype()) {
     case DType::Float32:
@@ -78,6 +79,9 @@ TensorDataset::TensorDataset(Tensor inputs, Tensor targets)
   if (!inputs_.defined() || !targets_.defined()) {
     throw ValueError("TensorDataset: inputs and targets must both be defined tensors");
   }
+  // Rows are copied as bytes: a view (x.t(), x.index(...)) is made contiguous once here.
+  if (!inputs_.is_contiguous()) inputs_ = inputs_.detach().contiguous();
+  if (!targets_.is_contiguous()) targets_ = targets_.detach().contiguous();
   if (inputs_.dim() == 0 || targets_.dim() == 0) {
     throw ShapeError(fmt::format(
         "TensorDataset: inputs {} and targets {} need a first dimension indexing the examples",

@@ -46,7 +46,8 @@ Shape feature_shape(const Tensor& x) {
 
 // Calls f(pointer) with x's data as float or double.
 template <class F>
-void with_floats(const Tensor& x, F&& f) {
+void with_floats(const Tensor& x_in, F&& f) {
+  const Tensor x = x_in.contiguous();  // rows are read flat: a view through a contiguous copy
   if (x.dtype() == DType::Float32) {
     f(x.data_ptr<float>());
   } else {

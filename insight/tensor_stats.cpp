@@ -13,8 +13,9 @@ namespace xgrad::insight {
 namespace {
 /// Calls f(pointer, count) with the data as float or double; integer tensors are refused.
 template <class F>
-auto with_data(const Tensor& t, const char* fn, F&& f) {
-  if (!t.defined()) throw ValueError(fmt::format("{}: the tensor is undefined", fn));
+auto with_data(const Tensor& t_in, const char* fn, F&& f) {
+  if (!t_in.defined()) throw ValueError(fmt::format("{}: the tensor is undefined", fn));
+  const Tensor t = t_in.detach().contiguous();  // read flat: a view through a contiguous copy
   const size_t n = static_cast<size_t>(t.numel());
   if (t.dtype() == DType::Float64) return f(t.data_ptr<double>(), n);
   if (t.dtype() == DType::Float32) return f(t.data_ptr<float>(), n);
@@ -75,7 +76,8 @@ UpdateNorms update_norms(const Tensor& after, const Tensor& before) {
     throw ShapeError("update_norms: the tensors must be defined and of the same shape and dtype");
   return with_data(after, "update_norms", [&](const auto* a, size_t n) {
     using T = std::decay_t<decltype(*a)>;
-    const T* b = before.data_ptr<T>();
+    const Tensor before_dense = before.detach().contiguous();
+    const T* b = before_dense.data_ptr<T>();
     // One pass over both tensors, eight accumulators per sum (see lanes_sum).
     constexpr size_t kLanes = 8;
     double sa[kLanes] = {}, sb[kLanes] = {}, sd[kLanes] = {};

@@ -25,11 +25,14 @@ void check_fillable(const Tensor& tensor, const char* fn) {
 template <class F>
 const Tensor& fill_with(const Tensor& tensor, const char* fn, F&& value_at) {
   check_fillable(tensor, fn);
+  // A view (init of w[0] or w.t()) is filled through a contiguous tensor scattered back.
+  const Tensor target = tensor.is_contiguous() ? tensor : empty_tensor(tensor.shape(), tensor.dtype());
   visit_floating(tensor.dtype(), fn, [&](auto zero) {
     using T = decltype(zero);
-    T* data = raw_data<T>(tensor);
+    T* data = raw_data<T>(target);
     for (int64_t i = 0; i < tensor.numel(); ++i) data[i] = static_cast<T>(value_at(i));
   });
+  if (!target.is_same(tensor)) strided_copy(*target.impl(), *tensor.impl());
   tensor.bump_version();
   return tensor;
 }

@@ -71,7 +71,7 @@ LoadResult load_state_dict(Module& module, const TensorDict& tensors, bool stric
     if (is_floating(target.dtype())) {
       target.copy_(source);  // converts float32 <-> float64
     } else {                 // int64 buffers (BatchNorm's num_batches_tracked): copy the values
-      std::copy_n(source.data_ptr<int64_t>(), source.numel(), target.data_ptr<int64_t>());
+      strided_copy(*source.impl(), *target.impl());  // either may be a view
       target.bump_version();
     }
   }

@@ -23,8 +23,8 @@ template <class F>
 Tensor compare(const Tensor& a, const Tensor& b, const char* op, F f) {
   const auto promoted = promote_pair(a.defined() ? a.detach() : a, b.defined() ? b.detach() : b, op);
   // Named, not a structured binding: clang 14 (the fuzz build) cannot capture bindings in lambdas.
-  const Tensor& pa = promoted.first;
-  const Tensor& pb = promoted.second;
+  const Tensor pa = dense(promoted.first);  // views read through contiguous copies
+  const Tensor pb = dense(promoted.second);
   const Shape shape = pa.shape() == pb.shape() ? pa.shape()
                                                : broadcast_shapes(pa.shape(), pb.shape(), op);
   Tensor out = empty_tensor<bool>(shape);
@@ -52,7 +52,7 @@ std::pair<Tensor, Tensor> scalar_operands(const Tensor& x, double c, const char*
 
 /// Reduces x != 0 along one dim ([outer, size, inner] view) with `any` or all semantics.
 Tensor bool_reduce(const Tensor& x, int64_t dim, bool keepdim, bool is_any, const char* op) {
-  const Tensor b = x.detach().to(DType::Bool);
+  const Tensor b = dense(x.detach().to(DType::Bool));
   const int64_t d = normalize_dim(dim, std::max<int64_t>(b.dim(), 1), op);
   const int64_t size = b.dim() == 0 ? 1 : b.shape()[d];
   int64_t outer = 1, inner = 1;

@@ -40,7 +40,8 @@ void check_index_tensor(const Tensor& index, const char* op) {
 }
 
 /// Every index value in [0, size); IndexError naming `op`, the value and the size otherwise.
-void check_index_values(const Tensor& index, int64_t dim, int64_t size, const char* op) {
+void check_index_values(const Tensor& index_, int64_t dim, int64_t size, const char* op) {
+  const Tensor index = dense(index_);  // the caller may pass a view
   const int64_t* p = raw_data<int64_t>(index);
   for (int64_t k = 0, n = index.numel(); k < n; ++k) {
     if (p[k] < 0 || p[k] >= size) {
@@ -162,12 +163,18 @@ TensorList IndexSelect::backward(AutogradContext* ctx, TensorList g) {
 
 struct Slice : Function<Slice> {
   static constexpr const char* name = "slice";
+  static constexpr bool accepts_strided = true;  // a view
+  // Positions start, start + step, ... along dim: the stride grows by step, the offset moves
+  // to start.
   static Tensor forward(AutogradContext* ctx, const Tensor& x, int64_t dim, int64_t start,
                         int64_t step, int64_t n) {
     ctx->saved_data["dim"] = dim;
     ctx->saved_data["start"] = start;
     ctx->saved_data["step"] = step;
-    return take_along(x, dim, n, [start, step](int64_t j) { return start + j * step; });
+    Shape shape = x.shape(), strides = x.strides();
+    shape[dim] = n;
+    strides[dim] *= step;
+    return make_strided_view(x, shape, strides, x.storage_offset() + start * x.strides()[dim]);
   }
   // The gradient goes back to the sliced positions (zeros elsewhere).
   static TensorList backward(AutogradContext* ctx, TensorList g) {

@@ -30,8 +30,25 @@ Tensor scalar_like(const Tensor& self, double value) {
 const Tensor& Tensor::add_(const Tensor& other, double alpha) const {
   check_inplace(*this, "add_");
   if (alpha != 1.0) {
-    NoGradGuard no_grad;
-    return add_(other * alpha);
+    kernels::check_binary(*this, other, "add_");
+    if (other.shape() != shape() || !is_contiguous()) {  // broadcast or a view: rare
+      NoGradGuard no_grad;
+      return add_(other * alpha);
+    }
+    // self += alpha * other as one loop, without an alpha * other temporary (the optimizers'
+    // hot path); alpha is rounded to the dtype first, as (other * alpha) did.
+    const Tensor o = dense(other);
+    visit_floating(dtype(), "add_", [&](auto z) {
+      using T = decltype(z);
+      T* ps = raw_data<T>(*this);
+      const T* po = raw_data<T>(o);
+      const T a = static_cast<T>(alpha);
+      parallel_for(numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) ps[i] = ps[i] + po[i] * a;
+      });
+    });
+    bump_version();
+    return *this;
   }
   kernels::binary_inplace(*this, other, "add_", [](auto&& s, auto&& o) { return s + o; });
   return *this;
@@ -50,7 +67,19 @@ const Tensor& Tensor::mul_(const Tensor& other) const {
   return *this;
 }
 const Tensor& Tensor::mul_(double value) const {
-  return mul_(scalar_like(*this, value));
+  check_inplace(*this, "mul_");
+  if (!is_floating(dtype()) || !is_contiguous()) return mul_(scalar_like(*this, value));
+  // self *= c as one loop, no one-element tensor for c (weight decay and momentum run this).
+  visit_floating(dtype(), "mul_", [&](auto z) {
+    using T = decltype(z);
+    T* ps = raw_data<T>(*this);
+    const T c = static_cast<T>(value);
+    parallel_for(numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) ps[i] *= c;
+    });
+  });
+  bump_version();
+  return *this;
 }
 
 const Tensor& Tensor::div_(const Tensor& other) const {
@@ -64,6 +93,12 @@ const Tensor& Tensor::div_(double value) const {
 
 const Tensor& Tensor::fill_(double value) const {
   check_inplace(*this, "fill_");
+  if (!is_contiguous()) {  // a view: fill a contiguous tensor, scatter it into the view
+    kernels::check_no_overlap(*this, "fill_");
+    strided_copy(*full(shape(), value, dtype()).impl(), *impl());
+    bump_version();
+    return *this;
+  }
   visit_dtype(dtype(), [&](auto z) {
     using T = decltype(z);
     std::fill_n(raw_data<T>(*this), numel(), static_cast<T>(value));

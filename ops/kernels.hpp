@@ -76,16 +76,32 @@ Tensor binary(const Tensor& a, const Tensor& b, const char* op, F f) {
   });
 }
 
+/// ValueError naming `op` when self is an expanded view (a stride 0 along a dim of size > 1):
+/// several of its elements are one memory location, so an in-place write is ill-defined
+/// (libtorch refuses it too).
+void check_no_overlap(const Tensor& self, const char* op);
+
 /// self = f(self, other) in place, `other` broadcast to self's shape; bumps the version.
+/// A view self (non-contiguous) is computed on a contiguous copy and scattered back, so the
+/// base changes; a view `other` is read through a contiguous copy.
 template <class F>
-void binary_inplace(const Tensor& self, const Tensor& other, const char* op, F f) {
-  check_binary(self, other, op);
-  if (self.shape() != other.shape() &&
-      broadcast_shapes(self.shape(), other.shape(), op) != self.shape()) {
+void binary_inplace(const Tensor& self, const Tensor& other_in, const char* op, F f) {
+  check_binary(self, other_in, op);
+  if (self.shape() != other_in.shape() &&
+      broadcast_shapes(self.shape(), other_in.shape(), op) != self.shape()) {
     throw ShapeError(fmt::format(
         "{}: cannot write the broadcast of {} and {} into a tensor of "
         "shape {}",
-        op, shape_str(self.shape()), shape_str(other.shape()), shape_str(self.shape())));
+        op, shape_str(self.shape()), shape_str(other_in.shape()), shape_str(self.shape())));
+  }
+  const Tensor other = dense(other_in);
+  if (!self.is_contiguous()) {
+    check_no_overlap(self, op);
+    const Tensor tmp = dense_copy(self);
+    binary_inplace(tmp, other, op, f);
+    strided_copy(*tmp.impl(), *self.impl());
+    self.bump_version();
+    return;
   }
   visit_floating(self.dtype(), op, [&](auto z) {
     using T = decltype(z);

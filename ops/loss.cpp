@@ -51,7 +51,8 @@ void check_class_labels(const Tensor& scores, const Tensor& labels, const char* 
                                  shape_str(scores.shape()), shape_str(labels.shape())));
   }
   const int64_t classes = scores.shape()[1];
-  const int64_t* pl = labels.data_ptr<int64_t>();
+  const Tensor dense_labels = dense(labels);  // a view is read through a contiguous copy
+  const int64_t* pl = dense_labels.data_ptr<int64_t>();
   for (int64_t i = 0; i < labels.numel(); ++i) {
     if (pl[i] < 0 || pl[i] >= classes) {
       throw IndexError(fmt::format("{}: label {} at position {} is out of range for {} classes", op,
@@ -65,7 +66,8 @@ Tensor target_distribution(const Tensor& labels, const Shape& shape, DType dtype
                            double smoothing) {
   const int64_t classes = shape[1];
   Tensor q = full(shape, smoothing / static_cast<double>(classes), dtype);
-  const int64_t* pl = labels.data_ptr<int64_t>();
+  const Tensor dense_labels = dense(labels);
+  const int64_t* pl = dense_labels.data_ptr<int64_t>();
   visit_floating(dtype, "cross_entropy", [&](auto z) {
     using T = decltype(z);
     T* pq = raw_data<T>(q);

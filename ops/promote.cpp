@@ -38,7 +38,8 @@ const char* op_name(char op) {
 }
 
 /// Integer a op b (int64 data) into int64, broadcast.
-Tensor int_binary(const Tensor& a, const Tensor& b, char op) {
+Tensor int_binary(const Tensor& a_in, const Tensor& b_in, char op) {
+  const Tensor a = dense(a_in), b = dense(b_in);  // views read through contiguous copies
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), op_name(op));
   Tensor out = empty_tensor<int64_t>(shape);
   const int64_t* pa = raw_data<int64_t>(a);
@@ -114,7 +115,7 @@ Tensor promoted_neg(const Tensor& a) {
 
 Tensor integral_reduce(const Tensor& x, const Shape& dims, bool keepdim, char kind) {
   const char* op = kind == '+' ? "sum" : kind == '>' ? "max" : "min";
-  Tensor cur = x.to(DType::Int64);
+  Tensor cur = dense(x.to(DType::Int64));
   const int64_t rank = cur.dim();
   std::vector<int64_t> axes;
   if (dims.empty())
@@ -165,14 +166,14 @@ Tensor integral_reduce(const Tensor& x, const Shape& dims, bool keepdim, char ki
 Tensor promoted_where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   const auto promoted = promote_pair(a, b, "where");
   // Named, not a structured binding: clang 14 (the fuzz build) cannot capture bindings in lambdas.
-  const Tensor& pa = promoted.first;
-  const Tensor& pb = promoted.second;
+  const Tensor pa = dense(promoted.first);  // views read through contiguous copies
+  const Tensor pb = dense(promoted.second);
   if (is_floating(pa.dtype())) return where(cond, pa, pb);
   if (!cond.defined()) throw ValueError("where: the condition tensor is undefined");
   const Shape ab = broadcast_shapes(pa.shape(), pb.shape(), "where");
   const Shape shape = broadcast_shapes(cond.shape(), ab, "where");
   // Broadcast each operand to the output shape once, then pick elementwise.
-  const Tensor c = cond.to(DType::Bool);
+  const Tensor c = dense(cond.to(DType::Bool));
   Tensor out = empty_tensor(shape, pa.dtype());
   visit_dtype(pa.dtype(), [&](auto z) {
     using T = decltype(z);

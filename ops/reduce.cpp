@@ -101,7 +101,9 @@ struct Sum : Function<Sum> {
 };
 
 /// 1 where x equals the (broadcast) extreme value, else 0: a constant mask.
-Tensor equal_mask(const Tensor& x, const Tensor& extreme_expanded) {
+Tensor equal_mask(const Tensor& x_in, const Tensor& extreme_in) {
+  // The extreme comes expanded (a stride-0 view): read both through contiguous data.
+  const Tensor x = dense(x_in), extreme_expanded = dense(extreme_in);
   return visit_floating(x.dtype(), "max", [&](auto z) {
     using T = decltype(z);
     Tensor mask = empty_tensor<T>(x.shape());
@@ -318,8 +320,9 @@ Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim) {
   return reshape(out, reduced_shape(x.shape(), axes, false));
 }
 
-Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
-  kernels::check_floating(x, "argmax");
+Tensor argmax(const Tensor& x_in, int64_t dim, bool keepdim) {
+  kernels::check_floating(x_in, "argmax");
+  const Tensor x = dense(x_in);  // a view is read through a contiguous copy
   const int64_t d = normalize_dim(dim, x.dim(), "argmax");
   if (x.dim() > 0 && x.shape()[d] == 0) {
     throw ValueError(

@@ -64,8 +64,9 @@ struct Cumsum : Function<Cumsum> {
 };
 
 /// The indices that order each [outer, :, inner] line (stable), the first k of them.
-Tensor order_indices(const Tensor& x, const Slab& s, int64_t k, bool descending,
+Tensor order_indices(const Tensor& x_in, const Slab& s, int64_t k, bool descending,
                      const char* op) {
+  const Tensor x = dense(x_in);  // a view is read through a contiguous copy
   Shape shape = x.shape();
   if (x.dim() > 0) shape[s.dim] = k;
   Tensor out = empty_tensor<int64_t>(shape);
@@ -121,7 +122,7 @@ Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) {
 Tensor cumsum(const Tensor& x, int64_t dim) {
   if (!x.defined()) throw ValueError("cumsum: the tensor is undefined");
   if (!is_floating(x.dtype())) {  // int64 and bool: an int64 running count, no autograd
-    const Tensor xi = x.to(DType::Int64);
+    const Tensor xi = dense(x.to(DType::Int64));
     const Slab s = slab(xi, dim, "cumsum");
     Tensor out = empty_tensor<int64_t>(xi.shape());
     cumsum_kernel(raw_data<int64_t>(xi), raw_data<int64_t>(out), s);

@@ -50,41 +50,46 @@ int64_t prod(const Shape& shape, size_t begin, size_t end) {
   return n;
 }
 
+/// True when x can be seen as `shape` without copying (always when contiguous).
+bool viewable(const Tensor& x, const Shape& shape) {
+  Shape strides;
+  return x.is_contiguous() || view_strides(x.shape(), x.strides(), shape, strides);
+}
+
 struct Reshape : Function<Reshape> {
   static constexpr const char* name = "reshape";
+  static constexpr bool accepts_strided = true;  // a view when the layout allows one
   static Tensor forward(AutogradContext*, const Tensor& x, const Shape& shape) {
     if (!x.defined()) throw ValueError("reshape: the tensor is undefined");
-    return make_view(x, infer_shape(x.shape(), shape, name));  // shares the data
+    const Shape out = infer_shape(x.shape(), shape, name);
+    // As libtorch: a view sharing the data when the strides allow, else a copy.
+    return make_view(viewable(x, out) ? x : dense_copy(x), out, name);
   }
   static TensorList backward(AutogradContext* ctx, TensorList g) {
     return {reshape(g[0], ctx->input_shape(0))};
   }
 };
 
-/// out dim i = x dim perm[i] (a copy).
-Tensor permuted_copy(const Tensor& x, const XShape& perm, const Shape& shape) {
-  return visit_dtype(x.dtype(), [&](auto z) {
-    using T = decltype(z);
-    Tensor out = empty_tensor<T>(shape);
-    if (out.numel() > 0) {
-      auto o = as_xt<T>(out);
-      xt::noalias(o) = xt::transpose(as_xt<T>(x), perm);
-    }
-    return out;
-  });
+/// out dim i = x dim perm[i]: a view (strides permuted, nothing copied).
+Tensor permuted_view(const Tensor& x, const Shape& perm) {
+  Shape shape(perm.size()), strides(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i) {
+    shape[i] = x.shape()[perm[i]];
+    strides[i] = x.strides()[perm[i]];
+  }
+  return make_strided_view(x, shape, strides, x.storage_offset());
 }
 
 struct Transpose : Function<Transpose> {
   static constexpr const char* name = "transpose";
+  static constexpr bool accepts_strided = true;  // a view
   static Tensor forward(AutogradContext* ctx, const Tensor& x, int64_t d0, int64_t d1) {
     ctx->saved_data["d0"] = d0;
     ctx->saved_data["d1"] = d1;
-    Shape shape = x.shape();
-    std::swap(shape[d0], shape[d1]);
-    XShape perm(static_cast<size_t>(x.dim()));
-    for (size_t d = 0; d < perm.size(); ++d) perm[d] = d;
+    Shape perm(static_cast<size_t>(x.dim()));
+    for (size_t d = 0; d < perm.size(); ++d) perm[d] = static_cast<int64_t>(d);
     std::swap(perm[d0], perm[d1]);
-    return permuted_copy(x, perm, shape);
+    return permuted_view(x, perm);
   }
   // The gradient of a transpose is the same transpose of the gradient.
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -95,15 +100,10 @@ struct Transpose : Function<Transpose> {
 
 struct Permute : Function<Permute> {
   static constexpr const char* name = "permute";
+  static constexpr bool accepts_strided = true;  // a view
   static Tensor forward(AutogradContext* ctx, const Tensor& x, const Shape& dims) {
     ctx->saved_data["dims"] = dims;
-    Shape shape(dims.size());
-    XShape perm(dims.size());
-    for (size_t i = 0; i < dims.size(); ++i) {
-      shape[i] = x.shape()[dims[i]];
-      perm[i] = static_cast<size_t>(dims[i]);
-    }
-    return permuted_copy(x, perm, shape);
+    return permuted_view(x, dims);
   }
   // The gradient goes through the inverse permutation.
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -116,19 +116,17 @@ struct Permute : Function<Permute> {
 
 struct Expand : Function<Expand> {
   static constexpr const char* name = "expand";
+  static constexpr bool accepts_strided = true;  // a view
+  // A view with stride 0 along each broadcast dim (new leading dims, and size-1 dims grown):
+  // every index along it reads the same element, as libtorch's expand.
   static Tensor forward(AutogradContext*, const Tensor& x, const Shape& shape) {
-    return visit_floating(x.dtype(), name, [&](auto z) {
-      using T = decltype(z);
-      Tensor out = empty_tensor<T>(shape);
-      T* po = raw_data<T>(out);
-      if (x.numel() == 1) {
-        std::fill_n(po, out.numel(), raw_data<T>(x)[0]);
-      } else if (out.numel() > 0) {
-        auto o = as_xt<T>(out);
-        xt::noalias(o) = xt::broadcast(as_xt<T>(x), to_xshape(shape));
-      }
-      return out;
-    });
+    const size_t lead = shape.size() - static_cast<size_t>(x.dim());
+    Shape strides(shape.size(), 0);
+    for (size_t d = lead; d < shape.size(); ++d) {
+      const int64_t in = x.shape()[d - lead];
+      strides[d] = in == shape[d] ? x.strides()[d - lead] : 0;
+    }
+    return make_strided_view(x, shape, strides, x.storage_offset());
   }
   // The gradient of a broadcast sums over the broadcast dims.
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -176,28 +174,21 @@ struct Concat : Function<Concat> {
 
 struct Split : Function<Split> {
   static constexpr const char* name = "split";
+  static constexpr bool accepts_strided = true;  // views
+  // Each piece is a view: x's strides, its size along dim, its start's offset.
   static TensorList forward(AutogradContext* ctx, const Tensor& x, const Shape& sizes,
                             int64_t dim) {
     ctx->saved_data["dim"] = dim;
-    const Shape& xs = x.shape();
-    const int64_t outer = prod(xs, 0, dim), inner = prod(xs, dim + 1, xs.size());
-    const int64_t row = xs[dim] * inner;
-    return visit_dtype(x.dtype(), [&](auto z) {
-      using T = decltype(z);
-      TensorList outs;
-      int64_t offset = 0;
-      for (int64_t size : sizes) {
-        Shape shape = xs;
-        shape[dim] = size;
-        Tensor out = empty_tensor<T>(shape);
-        const T* px = raw_data<T>(x) + offset * inner;
-        T* po = raw_data<T>(out);
-        for (int64_t o = 0; o < outer; ++o) po = std::copy_n(px + o * row, size * inner, po);
-        outs.push_back(out);
-        offset += size;
-      }
-      return outs;
-    });
+    TensorList outs;
+    int64_t start = 0;
+    for (int64_t size : sizes) {
+      Shape shape = x.shape();
+      shape[dim] = size;
+      outs.push_back(
+          make_strided_view(x, shape, x.strides(), x.storage_offset() + start * x.strides()[dim]));
+      start += size;
+    }
+    return outs;
   }
   // The gradients (zeros for unused outputs) joined back together.
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -209,7 +200,7 @@ struct Split : Function<Split> {
 
 namespace {
 Tensor expand_impl(const Tensor& x, const Shape& requested, const char* op) {
-  kernels::check_floating(x, op);
+  kernels::check_floating(x, op);  // float only, as before (tests/ops/op_errors_test.cpp)
   // As in libtorch, -1 keeps the input's size in that dimension; no other negative is a size.
   Shape shape = requested;
   const auto rank = static_cast<int64_t>(shape.size());
@@ -255,7 +246,24 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
 
 Tensor view(const Tensor& x, const Shape& shape) {
   check_defined(x, "view");
-  return reshape(x, infer_shape(x.shape(), shape, "view"));
+  const Shape out = infer_shape(x.shape(), shape, "view");
+  if (!viewable(x, out)) (void)make_view(x, out, "view");  // libtorch's error: use reshape()
+  return reshape(x, out);
+}
+
+namespace {
+/// The backward of contiguous(): the gradient as it is (same elements, same shape).
+struct Contiguous : Function<Contiguous> {
+  static constexpr const char* name = "contiguous";
+  static constexpr bool accepts_strided = true;  // it is what makes inputs contiguous
+  static Tensor forward(AutogradContext*, const Tensor& x) { return dense_copy(x); }
+  static TensorList backward(AutogradContext*, TensorList g) { return {g[0]}; }
+};
+}  // namespace
+
+Tensor Tensor::contiguous() const {
+  if (!defined()) throw ValueError("contiguous: the tensor is undefined");
+  return is_contiguous() ? *this : Contiguous::apply(*this);
 }
 
 Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
@@ -301,7 +309,7 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
 }
 
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
-  kernels::check_floating(x, "transpose");
+  kernels::check_floating(x, "transpose");  // float only, as before (op_errors_test.cpp)
   const int64_t d0 = normalize_dim(dim0, x.dim(), "transpose");
   const int64_t d1 = normalize_dim(dim1, x.dim(), "transpose");
   if (d0 == d1 || x.dim() < 2) return x;

@@ -41,7 +41,8 @@ Tensor one_hot(const Tensor& labels, int64_t num_classes) {
                                  ".to(xgrad::kInt64))",
                                  dtype_name(labels.dtype())));
   }
-  const int64_t* pl = raw_data<int64_t>(labels);
+  const Tensor dense_labels = dense(labels);  // a view is read through a contiguous copy
+  const int64_t* pl = raw_data<int64_t>(dense_labels);
   const int64_t n = labels.numel();
   if (num_classes < 0) {
     num_classes = 0;

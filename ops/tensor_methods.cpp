@@ -28,7 +28,7 @@ T Tensor::item() const {
     return v != 0;
   } else if constexpr (std::is_integral_v<T>) {
     if (dtype() == DType::Int64) {
-      const int64_t i = raw_data<int64_t>(*this)[0];  // exact beyond 2^53 too
+      const int64_t i = *data_ptr<int64_t>();  // exact beyond 2^53 too (a view's own element)
       if (i < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
           i > static_cast<int64_t>(std::numeric_limits<T>::max()))
         throw ValueError(fmt::format("item: {} does not fit the requested integer type", i));
@@ -250,11 +250,8 @@ void integral_compound(const Tensor& self, double c, char op) {
         op, dtype_name(self.dtype()), op, c, dtype_name(r.dtype()), dtype_name(self.dtype()), op,
         c));
   }
-  visit_dtype(self.dtype(), [&](auto z) {
-    using T = decltype(z);
-    std::copy_n(raw_data<T>(r), self.numel(), raw_data<T>(self));
-  });
-  self.impl()->storage->version++;
+  strided_copy(*r.impl(), *self.impl());  // self may be a view
+  self.bump_version();
 }
 }  // namespace
 

@@ -114,11 +114,11 @@ TEST(TensorApi, ChunkNarrowSelect) {
   EXPECT_THROW(x.narrow(1, 4, 2), xg::IndexError);
 }
 
-TEST(TensorApi, ViewsAreCopiesToday) {
-  // Documented in docs/from_libtorch.md: in libtorch x[0] is a view and fill_ changes x.
+TEST(TensorApi, IndexIsAViewAsInLibtorch) {
+  // Issue 13 item 7: x[0] is a view (it was a copy before), so fill_ changes x.
   auto x = xg::zeros({2, 2});
   x[0].fill_(5);
-  EXPECT_EQ(x.sum().item<float>(), 0.0f);
+  EXPECT_EQ(x.sum().item<float>(), 10.0f);
 }
 
 TEST(TensorApi, MatmulBroadcastsBatchDims) {

@@ -46,10 +46,11 @@ TEST_P(ShapeValues, Transpose2D) {
   EXPECT_TRUE(x.transpose(1, 1).is_same(x));  // swapping a dim with itself: no-op
 }
 
-TEST_P(ShapeValues, TransposeIsACopy) {
+TEST_P(ShapeValues, TransposeIsAView) {
+  // Issue 13 item 7: a view as in libtorch (it was a copy before): writing through it changes x.
   auto t = x.transpose(0, 1);
   t.fill_(0.0);
-  EXPECT_TRUE(ValuesEqual(x, {1, 2, 3, 4, 5, 6}));
+  EXPECT_TRUE(ValuesEqual(x, {0, 0, 0, 0, 0, 0}));
 }
 
 TEST_P(ShapeValues, Transpose3D) {
@@ -78,11 +79,15 @@ TEST_P(ShapeValues, Expand) {
   EXPECT_TRUE(xg::expand(x, {2, 3}).is_same(x));
 }
 
-TEST_P(ShapeValues, ExpandIsACopy) {
+TEST_P(ShapeValues, ExpandIsAView) {
+  // Issue 13 item 7: a view with stride 0 (it was a copy before). Writing into it is refused,
+  // as in libtorch (its elements overlap); a write to the source shows through it.
   auto src = xg::tensor({1.0, 2.0}, k);
   auto e = xg::expand(src, {2, 2});
-  e.fill_(0.0);
+  EXPECT_THROW(e.fill_(0.0), xg::ValueError);
   EXPECT_TRUE(ValuesEqual(src, {1, 2}));
+  src.fill_(3.0);
+  EXPECT_TRUE(ValuesEqual(e, {3, 3, 3, 3}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Dtypes, ShapeValues, ::testing::Values(xg::kFloat32, xg::kFloat64),
