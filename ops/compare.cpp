@@ -160,13 +160,23 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
   return where(mask, full({}, value, x.dtype()), x);
 }
 
+/// The dtype a scalar takes beside `t` in where(): t's own, unless t is int64/bool and the
+/// scalar is not a value of it (0.5 beside int64, 2 beside bool), which makes the result
+/// float32 as libtorch's promotion with a floating scalar does, instead of truncating it.
+static DType scalar_dtype_beside(const Tensor& t, double value) {
+  if (is_floating(t.dtype())) return t.dtype();
+  const bool integral = std::isfinite(value) && std::trunc(value) == value;
+  if (t.dtype() == DType::Bool) return value == 0 || value == 1 ? DType::Bool : integral ? DType::Int64 : DType::Float32;
+  return integral ? DType::Int64 : DType::Float32;
+}
+
 Tensor where(const Tensor& cond, const Tensor& a, double b) {
   if (!a.defined()) throw ValueError("where: a tensor is undefined");
-  return where(cond, a, full({}, b, a.dtype()));
+  return where(cond, a, full({}, b, scalar_dtype_beside(a, b)));
 }
 Tensor where(const Tensor& cond, double a, const Tensor& b) {
   if (!b.defined()) throw ValueError("where: a tensor is undefined");
-  return where(cond, full({}, a, b.dtype()), b);
+  return where(cond, full({}, a, scalar_dtype_beside(b, a)), b);
 }
 
 bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {

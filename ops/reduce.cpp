@@ -320,43 +320,66 @@ Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim) {
   return reshape(out, reduced_shape(x.shape(), axes, false));
 }
 
-Tensor argmax(const Tensor& x_in, int64_t dim, bool keepdim) {
-  kernels::check_floating(x_in, "argmax");
+/// The index of the first maximum (kMax) or minimum along `dim`, for float32, float64 and
+/// int64 (as libtorch's argmax/argmin; bool is refused). A NaN counts as the extremum, as in
+/// PyTorch. Not differentiable.
+template <bool kMax>
+Tensor arg_extremum(const Tensor& x_in, int64_t dim, bool keepdim, const char* name) {
+  if (!x_in.defined()) throw ValueError(fmt::format("{}: the tensor is undefined", name));
+  if (x_in.dtype() == DType::Bool) {
+    throw DTypeError(fmt::format("{}: not defined for a bool tensor (convert it first: x.to(xg::kLong))", name));
+  }
   const Tensor x = dense(x_in);  // a view is read through a contiguous copy
-  const int64_t d = normalize_dim(dim, x.dim(), "argmax");
+  const int64_t d = normalize_dim(dim, x.dim(), name);
   if (x.dim() > 0 && x.shape()[d] == 0) {
     throw ValueError(
-        fmt::format("argmax: cannot take the argmax over dimension {} of size 0 "
+        fmt::format("{}: cannot take the {} over dimension {} of size 0 "
                     "(shape {})",
-                    dim, shape_str(x.shape())));
+                    name, name, dim, shape_str(x.shape())));
   }
-  // View x as [outer, size, inner] and scan the middle dimension; the first maximum wins.
+  // View x as [outer, size, inner] and scan the middle dimension; the first extremum wins.
   int64_t outer = 1, inner = 1;
   const int64_t size = x.dim() == 0 ? 1 : x.shape()[d];
   for (int64_t i = 0; i < d; ++i) outer *= x.shape()[i];
   for (int64_t i = d + 1; i < x.dim(); ++i) inner *= x.shape()[i];
   Tensor out = empty_tensor<int64_t>(reduced_shape(x.shape(), {static_cast<size_t>(d)}, keepdim));
   int64_t* po = raw_data<int64_t>(out);
-  visit_floating(x.dtype(), "argmax", [&](auto z) {
+  visit_dtype(x.dtype(), [&](auto z) {
     using T = decltype(z);
-    const T* px = raw_data<T>(x);
-    for (int64_t o = 0; o < outer; ++o) {
-      for (int64_t in = 0; in < inner; ++in) {
-        const T* base = px + o * size * inner + in;
-        int64_t best = 0;
-        for (int64_t k = 1; k < size; ++k)
-          if (base[k * inner] > base[best * inner] ||
-              (std::isnan(base[k * inner]) && !std::isnan(base[best * inner])))
-            best = k;
-        po[o * inner + in] = best;
+    if constexpr (!std::is_same_v<T, bool>) {
+      const T* px = raw_data<T>(x);
+      const auto better = [](T a, T b) {  // a beats the best so far b
+        if constexpr (std::is_floating_point_v<T>) {
+          if (std::isnan(a)) return !std::isnan(b);
+        }
+        return kMax ? a > b : a < b;
+      };
+      for (int64_t o = 0; o < outer; ++o) {
+        for (int64_t in = 0; in < inner; ++in) {
+          const T* base = px + o * size * inner + in;
+          int64_t best = 0;
+          for (int64_t k = 1; k < size; ++k)
+            if (better(base[k * inner], base[best * inner])) best = k;
+          po[o * inner + in] = best;
+        }
       }
     }
   });
   return out;
 }
 
+Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
+  return arg_extremum<true>(x, dim, keepdim, "argmax");
+}
+Tensor argmin(const Tensor& x, int64_t dim, bool keepdim) {
+  return arg_extremum<false>(x, dim, keepdim, "argmin");
+}
+
 Tensor argmax(const Tensor& x) {
   return argmax(reshape(x.detach(), {-1}), 0, false);
+}
+Tensor argmin(const Tensor& x) {
+  return argmin(reshape(x.detach(), {-1}), 0, false);
 }
 
 Tensor Tensor::sum(IntArrayRef dims, bool keepdim) const {

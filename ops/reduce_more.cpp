@@ -106,14 +106,6 @@ Tensor order_indices(const Tensor& x_in, const Slab& s, int64_t k, bool descendi
 
 }  // namespace
 
-Tensor argmin(const Tensor& x, int64_t dim, bool keepdim) {
-  kernels::check_floating(x, "argmin");
-  return argmax(neg(x.detach()), dim, keepdim);  // the first minimum is the first max of -x
-}
-Tensor argmin(const Tensor& x) {
-  kernels::check_floating(x, "argmin");
-  return argmax(neg(x.detach()));
-}
 
 Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) {
   return sqrt(var(x, dims, unbiased, keepdim));

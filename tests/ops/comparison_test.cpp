@@ -3,6 +3,8 @@
 // accuracy idiom, scalar compound assignment, and the errors where xgrad differs.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <xgrad/xgrad.hpp>
 
 #include "core/test_helpers.hpp"
@@ -128,4 +130,48 @@ TEST(Comparison, BoolRoundTripsThroughSafetensors) {
   const auto back = xg::load_tensors(path).at("mask");
   EXPECT_EQ(back.dtype(), xg::kBool);
   EXPECT_TRUE(ValuesEqual(back, {1, 0, 1}));
+}
+
+// libtorch promotes an integer tensor beside a floating scalar to float32 in where(); a scalar
+// that is a value of the tensor's dtype keeps it.
+TEST(Comparison, WhereWithAScalarPromotesInsteadOfTruncating) {
+  const auto mask = xg::tensor({1.0, 0.0, 1.0}) > 0.5;
+  const auto ints = xg::tensor({1, 2, 3});
+  const auto half = xg::where(mask, ints, 0.5);
+  EXPECT_EQ(half.dtype(), xg::kFloat32);
+  EXPECT_TRUE(ValuesEqual(half, {1, 0.5, 3}));
+  const auto left = xg::where(mask, 0.5, ints);
+  EXPECT_EQ(left.dtype(), xg::kFloat32);
+  EXPECT_TRUE(ValuesEqual(left, {0.5, 2, 0.5}));
+  const auto zero = xg::where(mask, ints, 0);
+  EXPECT_EQ(zero.dtype(), xg::kInt64);
+  EXPECT_TRUE(ValuesEqual(zero, {1, 0, 3}));
+  const auto bools = xg::where(mask, mask, 2);
+  EXPECT_EQ(bools.dtype(), xg::kInt64);
+  EXPECT_TRUE(ValuesEqual(bools, {1, 2, 1}));
+  EXPECT_EQ(xg::where(mask, mask, 0).dtype(), xg::kBool);
+}
+
+TEST(Comparison, ArgmaxArgminAndMaxByDimOnInt64) {
+  const auto x = xg::tensor({{3, 7, 7}, {-2, -9, 5}});
+  EXPECT_TRUE(ValuesEqual(x.argmax(1), {1, 2}));
+  EXPECT_TRUE(ValuesEqual(x.argmin(1), {0, 1}));
+  EXPECT_TRUE(ValuesEqual(xg::argmin(x), {4}));
+  EXPECT_EQ(xg::argmax(x).item<int64_t>(), 1);
+  auto [values, indices] = x.max(1);
+  EXPECT_EQ(values.dtype(), xg::kInt64);
+  EXPECT_TRUE(ValuesEqual(values, {7, 5}));
+  EXPECT_TRUE(ValuesEqual(indices, {1, 2}));
+  auto [mins, where_min] = x.min(0);
+  EXPECT_TRUE(ValuesEqual(mins, {-2, -9, 5}));
+  EXPECT_TRUE(ValuesEqual(where_min, {1, 1, 1}));
+  // The extreme int64 values order as integers (no float conversion, no negation overflow).
+  const auto big = xg::full({3}, 0.0, xg::kInt64);
+  int64_t* p = big.data_ptr<int64_t>();
+  p[0] = 9007199254740992;  // 2^53: as doubles, p[1] would equal it
+  p[1] = 9007199254740993;
+  p[2] = std::numeric_limits<int64_t>::min();  // -x overflows
+  EXPECT_EQ(big.argmax().item<int64_t>(), 1);
+  EXPECT_EQ(big.argmin().item<int64_t>(), 2);
+  EXPECT_TRUE(Contains(message_of<xg::DTypeError>([&] { xg::argmax(x > 0); }), "bool"));
 }
