@@ -141,7 +141,7 @@ struct Tril : Function<Tril> {
   static TensorList backward(AutogradContext*, TensorList g) { return {tril(g[0])}; }
 };
 
-struct Diagonal : Function<Diagonal> {
+struct MatrixDiagonal : Function<MatrixDiagonal> {
   static constexpr const char* name = "diagonal";
   static Tensor forward(AutogradContext*, const Tensor& x) {
     const int64_t n = x.shape()[0];
@@ -212,7 +212,7 @@ Tensor tril(const Tensor& x) {
 
 Tensor diagonal(const Tensor& x) {
   check_square(x, "diagonal");
-  return Diagonal::apply(x);
+  return MatrixDiagonal::apply(x);
 }
 
 Tensor diag_embed(const Tensor& v) {
