@@ -20,6 +20,7 @@
 #include "core/shape.hpp"
 #include "core/storage.hpp"
 #include "optim/optimizer.hpp"
+#include "optim/state_json.hpp"
 
 namespace xgrad::optim {
 namespace {
@@ -27,41 +28,12 @@ namespace {
 using json = nlohmann::json;
 constexpr const char* kFormat = "xgrad.optimizer/1";
 
-json number_json(double v) {
-  if (std::isfinite(v)) return v;
-  return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
-}
+using detail::number_json;
+using detail::option_value_json;
 
 double json_number(const json& j, const std::string& what) {
-  if (j.is_number()) return j.get<double>();
-  if (j.is_string()) {
-    const auto& s = j.get_ref<const std::string&>();
-    if (s == "nan") return std::nan("");
-    if (s == "inf") return HUGE_VAL;
-    if (s == "-inf") return -HUGE_VAL;
-  }
+  if (auto x = detail::number_from_json(j)) return *x;
   throw ValueError(fmt::format("{} is not a number: {}", what, json_excerpt(j)));
-}
-
-json option_json(const OptionValue& v) {
-  switch (v.type()) {
-    case OptionValue::Type::Double:
-      return number_json(v.as_double(""));
-    case OptionValue::Type::Int:
-      return v.as_int("");
-    case OptionValue::Type::Bool:
-      return v.as_bool("");
-    case OptionValue::Type::String:
-      return v.as_string("");
-    case OptionValue::Type::List: {
-      json a = json::array();
-      for (double x : v.as_list("")) a.push_back(number_json(x));
-      return a;
-    }
-    case OptionValue::Type::IntList:
-      return v.as_int_list("");
-  }
-  return nullptr;
 }
 
 OptionValue json_option(const json& j, const std::string& key) {
@@ -104,7 +76,7 @@ OptimizerStateDict Optimizer::state_dict() const {
   for (const auto& g : groups_) {
     json group{{"params", json::array()}, {"options", json::object()}};
     for (const auto& [key, value] : g.options().to_map()) {
-      json j = option_json(value);
+      json j = option_value_json(value);
       if (value.type() == OptionValue::Type::String) {
         // nlohmann's dump() throws on a string that is not UTF-8: find it here, by key.
         try {

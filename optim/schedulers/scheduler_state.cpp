@@ -18,6 +18,7 @@
 
 #include "core/bounded_json.hpp"
 #include "optim/schedulers/scheduler.hpp"
+#include "optim/state_json.hpp"
 
 namespace xgrad::optim {
 namespace detail {
@@ -26,56 +27,18 @@ namespace {
 using json = nlohmann::json;
 constexpr const char* kFormat = "xgrad.scheduler/1";
 
-json number_json(double v) {
-  if (std::isfinite(v)) return v;
-  return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
-}
-
-/// A number, or one of the strings number_json writes for non-finite values; else nullopt.
-std::optional<double> json_number(const json& j) {
-  if (j.is_number()) return j.get<double>();
-  if (j.is_string()) {
-    const auto& s = j.get_ref<const std::string&>();
-    if (s == "nan") return std::nan("");
-    if (s == "inf") return HUGE_VAL;
-    if (s == "-inf") return -HUGE_VAL;
-  }
-  return std::nullopt;
-}
-
-json value_json(const OptionValue& v) {
-  switch (v.type()) {
-    case OptionValue::Type::Double:
-      return number_json(v.as_double(""));
-    case OptionValue::Type::Int:
-      return v.as_int("");
-    case OptionValue::Type::Bool:
-      return v.as_bool("");
-    case OptionValue::Type::String:
-      return v.as_string("");
-    case OptionValue::Type::List: {
-      json a = json::array();
-      for (double x : v.as_list("")) a.push_back(number_json(x));
-      return a;
-    }
-    case OptionValue::Type::IntList:
-      return v.as_int_list("");
-  }
-  return nullptr;
-}
-
 json map_json(const OptionMap& m) {
   json out = json::object();
-  for (const auto& [key, value] : m) out[key] = value_json(value);
+  for (const auto& [key, value] : m) out[key] = option_value_json(value);
   return out;
 }
 
-/// The inverse of value_json for extra state: integers stay integers, the non-finite strings
-/// become doubles, arrays of integers int lists.
+/// The inverse of option_value_json for extra state: integers stay integers, the non-finite
+/// strings become doubles, arrays of integers int lists.
 OptionValue json_value(const json& j, const std::string& key) {
   if (j.is_boolean()) return j.get<bool>();
   if (j.is_number_integer()) return static_cast<long long>(j.get<int64_t>());
-  if (auto x = json_number(j)) return *x;
+  if (auto x = number_from_json(j)) return *x;
   if (j.is_string()) return j.get<std::string>();
   if (j.is_array()) {
     bool ints = !j.empty();
@@ -83,7 +46,7 @@ OptionValue json_value(const json& j, const std::string& key) {
     if (ints) return j.get<std::vector<int64_t>>();
     std::vector<double> list;
     for (const auto& x : j) {
-      auto v = json_number(x);
+      auto v = number_from_json(x);
       if (!v) throw ValueError(fmt::format("'{}' holds a non-number {}", key, json_excerpt(x)));
       list.push_back(*v);
     }
@@ -105,7 +68,7 @@ std::vector<double> lr_list(const json& state, const char* key, size_t groups) {
   }
   std::vector<double> out;
   for (const auto& x : a) {
-    auto v = json_number(x);
+    auto v = number_from_json(x);
     if (!v || !(*v >= 0) || std::isinf(*v)) {
       throw ValueError(
           fmt::format("\"{}\" holds {}; learning rates are finite numbers >= 0", key, json_excerpt(x)));
