@@ -1,7 +1,7 @@
 // Where splitting a loop across two threads starts to pay: the same loop body run serially
 // and as two parallel_for chunks, for n from 2^10 to 2^20 elements. The grain sizes in
 // core/parallel.hpp (kElementwiseGrain, kTranscendentalGrain) and the GEMM block size in
-// ops/gemm.hpp come from these crossovers on this machine.
+// ops/detail/gemm.hpp come from these crossovers on this machine.
 #include <benchmark/benchmark.h>
 
 #include <cmath>

@@ -25,8 +25,8 @@ void BM_optim_step(benchmark::State& state, const std::string& name, optim::Opti
   std::vector<xg::Tensor> params;
   std::vector<std::vector<xg::Tensor>> grads(kGradSets);
   int64_t elements = 0;
-  for (const xg::Shape& shape : std::vector<xg::Shape>{
-           {256, 784}, {256}, {256, 256}, {256}, {10, 256}, {10}}) {
+  for (const xg::Shape& shape :
+       std::vector<xg::Shape>{{256, 784}, {256}, {256, 256}, {256}, {10, 256}, {10}}) {
     params.push_back(xg::randn(shape).requires_grad_());
     for (auto& set : grads) set.push_back(xg::randn(shape) * 0.01);
     elements += params.back().numel();
@@ -45,26 +45,55 @@ void BM_optim_step(benchmark::State& state, const std::string& name, optim::Opti
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_optim_step, adam, std::string("adam"), optim::OptionMap{{"lr", 1e-4}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_optim_step, adam_amsgrad, std::string("adam"),
                   optim::OptionMap{{"lr", 1e-4}, {"amsgrad", true}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_optim_step, rmsprop, std::string("rmsprop"), optim::OptionMap{{"lr", 1e-4}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_optim_step, rmsprop_centered_momentum, std::string("rmsprop"),
                   optim::OptionMap{{"lr", 1e-4}, {"momentum", 0.9}, {"centered", true}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_optim_step, adagrad, std::string("adagrad"), optim::OptionMap{{"lr", 1e-4}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_optim_step, adadelta, std::string("adadelta"),
-                  optim::OptionMap{{"lr", 1e-4}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_optim_step, adadelta, std::string("adadelta"), optim::OptionMap{{"lr", 1e-4}})
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_optim_step, adamax, std::string("adamax"), optim::OptionMap{{"lr", 1e-4}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_optim_step, adamax_wd, std::string("adamax"),
                   optim::OptionMap{{"lr", 1e-4}, {"weight_decay", 1e-2}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_optim_step, nadam, std::string("nadam"), optim::OptionMap{{"lr", 1e-4}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_optim_step, radam, std::string("radam"), optim::OptionMap{{"lr", 1e-4}})
-    ->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();

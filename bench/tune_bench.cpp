@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--timing-only")) timing_only = true;
   }
   xgrad::set_num_threads(1);
-  std::printf("tune_bench: median regret over seeds 0-%d (best found - known optimum)\n", seeds - 1);
+  std::printf("tune_bench: median regret over seeds 0-%d (best found - known optimum)\n",
+              seeds - 1);
   std::printf("%-8s %-12s %-8s %-14s %s\n", "sampler", "function", "trials", "median regret",
               "per-seed regrets");
   struct Case {
@@ -80,7 +81,8 @@ int main(int argc, char** argv) {
     int trials;
     double optimum;
   };
-  const Case cases[] = {{"branin", branin, 50, kBraninMin}, {"hartmann6", hartmann6, 100, kHartmannMin}};
+  const Case cases[] = {{"branin", branin, 50, kBraninMin},
+                        {"hartmann6", hartmann6, 100, kHartmannMin}};
   for (const char* sampler : {"gp", "random"}) {
     if (timing_only) break;
     for (const auto& c : cases) {
@@ -112,11 +114,13 @@ int main(int argc, char** argv) {
     const double c0 = cpu_ms();
     s.optimize(hartmann6, 1);
     cpu.push_back(cpu_ms() - c0);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
-  std::printf("gp proposal time with 100-108 finished trials in 6-D: median %.1f ms wall (min %.1f, "
-              "max %.1f), median %.1f ms CPU\n",
-              median(ms), *std::min_element(ms.begin(), ms.end()), *std::max_element(ms.begin(), ms.end()),
-              median(cpu));
+  std::printf(
+      "gp proposal time with 100-108 finished trials in 6-D: median %.1f ms wall (min %.1f, "
+      "max %.1f), median %.1f ms CPU\n",
+      median(ms), *std::min_element(ms.begin(), ms.end()), *std::max_element(ms.begin(), ms.end()),
+      median(cpu));
   return 0;
 }

@@ -1,10 +1,10 @@
-#include "core/anomaly.hpp"
+#include <xgrad/core/anomaly.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
 
 namespace xgrad {
 namespace {

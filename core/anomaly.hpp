@@ -5,7 +5,7 @@
 //   { xgrad::AnomalyGuard detect; loss.backward(); }
 #include <string>
 
-#include "tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

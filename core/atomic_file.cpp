@@ -1,4 +1,4 @@
-#include "core/atomic_file.hpp"
+#include <xgrad/core/atomic_file.hpp>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad {
 namespace {

@@ -1,10 +1,10 @@
-#include "core/attrs.hpp"
+#include <xgrad/core/attrs.hpp>
 
 #include <fmt/format.h>
 
 #include <type_traits>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad {
 

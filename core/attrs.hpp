@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "shape.hpp"
-#include "value.hpp"
+#include <xgrad/core/shape.hpp>
+#include <xgrad/core/value.hpp>
 
 namespace xgrad {
 

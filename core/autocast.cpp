@@ -1,11 +1,15 @@
-#include "core/autocast.hpp"
+#include <xgrad/core/autocast.hpp>
 
 namespace xgrad {
 namespace {
 thread_local AutocastDType current = AutocastDType::None;
 }  // namespace
 
-AutocastDType autocast_dtype() { return current; }
-void set_autocast_dtype(AutocastDType dtype) { current = dtype; }
+AutocastDType autocast_dtype() {
+  return current;
+}
+void set_autocast_dtype(AutocastDType dtype) {
+  current = dtype;
+}
 
 }  // namespace xgrad

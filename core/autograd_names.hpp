@@ -1,8 +1,8 @@
 #pragma once
 // xgrad::autograd: libtorch's torch::autograd names, for code written with
 // `using namespace torch::autograd;` (custom Functions, grad()).
-#include "engine.hpp"
-#include "function.hpp"
+#include <xgrad/core/engine.hpp>
+#include <xgrad/core/function.hpp>
 
 namespace xgrad::autograd {
 using xgrad::AutogradContext;

@@ -1,4 +1,4 @@
-#include "core/bounded_json.hpp"
+#include <xgrad/core/detail/bounded_json.hpp>
 
 #include <fmt/format.h>
 

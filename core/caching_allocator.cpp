@@ -5,7 +5,7 @@
 // release_cached_memory() walks the caches), so every hand-off of a block between threads goes
 // through a mutex and ThreadSanitizer sees it. Counters are relaxed atomics: they are
 // statistics, except `cached`, whose compare-and-swap keeps cached bytes under the limit.
-#include "core/caching_allocator.hpp"
+#include <xgrad/core/caching_allocator.hpp>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define XGRAD_ASAN 1

@@ -1,4 +1,4 @@
-#include "core/creation.hpp"
+#include <xgrad/core/creation.hpp>
 
 #include <fmt/format.h>
 #include <sys/sysinfo.h>
@@ -8,9 +8,9 @@
 #include <iterator>
 #include <limits>
 
-#include "core/numeric_cast.hpp"
-#include "core/random.hpp"
-#include "core/storage.hpp"
+#include <xgrad/core/detail/numeric_cast.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/random.hpp>
 
 namespace xgrad {
 
@@ -226,8 +226,7 @@ Tensor arange(double end, TensorOptions options) {
 
 // x_i = start + i (end - start) / (steps - 1); the last value is exactly `end`.
 Tensor linspace(double start, double end, int64_t steps, TensorOptions options) {
-  if (steps < 0)
-    throw ValueError(fmt::format("linspace: steps must be >= 0, got {}", steps));
+  if (steps < 0) throw ValueError(fmt::format("linspace: steps must be >= 0, got {}", steps));
   const double delta = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
   return finish(generate({steps}, options.dtype(), "linspace",
                          [&](int64_t i) { return i == steps - 1 ? end : start + delta * i; }),
@@ -264,8 +263,8 @@ Tensor randn(IntArrayRef shape, TensorOptions options) {
 
 Tensor randint(int64_t low, int64_t high, IntArrayRef shape, TensorOptions options) {
   if (high <= low)
-    throw ValueError(fmt::format("randint: the range [{}, {}) is empty (high must exceed low)",
-                                 low, high));
+    throw ValueError(
+        fmt::format("randint: the range [{}, {}) is empty (high must exceed low)", low, high));
   auto gen = default_generator();
   std::uniform_int_distribution<int64_t> uniform(low, high - 1);
   return finish(generate(shape, options.dtype_or(DType::Int64), "randint",
@@ -280,9 +279,8 @@ Tensor from_blob(const void* data, IntArrayRef shape, TensorOptions options) {
   if (!data) throw ValueError("from_blob: the data pointer is null");
   check_shape(shape, "from_blob");
   Tensor t = empty_tensor(shape, options.dtype());
-  std::memcpy(static_cast<void*>(visit_dtype(t.dtype(), [&](auto z) {
-                return static_cast<void*>(raw_data<decltype(z)>(t));
-              })),
+  std::memcpy(static_cast<void*>(visit_dtype(
+                  t.dtype(), [&](auto z) { return static_cast<void*>(raw_data<decltype(z)>(t)); })),
               data, static_cast<std::size_t>(t.numel()) * dtype_size(t.dtype()));
   return finish(t, options);
 }

@@ -8,7 +8,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 
@@ -84,7 +84,8 @@ template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
 Tensor arange(I end) {
   return arange(0.0, static_cast<double>(end), 1.0, TensorOptions(DType::Int64));
 }
-template <class I, class J, std::enable_if_t<std::is_integral_v<I> && std::is_integral_v<J>, int> = 0>
+template <class I, class J,
+          std::enable_if_t<std::is_integral_v<I> && std::is_integral_v<J>, int> = 0>
 Tensor arange(I start, J end) {
   return arange(static_cast<double>(start), static_cast<double>(end), 1.0,
                 TensorOptions(DType::Int64));

@@ -1,4 +1,4 @@
-#include "core/dtype.hpp"
+#include <xgrad/core/dtype.hpp>
 
 #include <ostream>
 

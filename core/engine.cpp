@@ -1,4 +1,4 @@
-#include "core/engine.hpp"
+#include <xgrad/core/engine.hpp>
 
 #include <fmt/format.h>
 
@@ -8,14 +8,14 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "core/anomaly.hpp"
-#include "core/autocast.hpp"
-#include "core/creation.hpp"
-#include "core/error.hpp"
-#include "core/grad_mode.hpp"
-#include "core/node.hpp"
-#include "core/parallel.hpp"
-#include "core/tsan.hpp"
+#include <xgrad/core/anomaly.hpp>
+#include <xgrad/core/autocast.hpp>
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/tsan.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/core/node.hpp>
+#include <xgrad/core/parallel.hpp>
 
 namespace xgrad {
 namespace {

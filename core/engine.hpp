@@ -9,7 +9,7 @@
 #include <functional>
 #include <optional>
 
-#include "tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

@@ -2,7 +2,7 @@
 // fmt support: fmt::print("{}\n", tensor) prints it as operator<< does.
 #include <fmt/format.h>
 
-#include "tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 template <>
 struct fmt::formatter<xgrad::Tensor> : fmt::formatter<std::string> {

@@ -1,4 +1,4 @@
-#include "core/function.hpp"
+#include <xgrad/core/function.hpp>
 
 #include <cxxabi.h>
 #include <fmt/format.h>
@@ -7,8 +7,8 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "core/error.hpp"
-#include "core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/error.hpp>
 
 namespace xgrad {
 
@@ -100,7 +100,8 @@ void FunctionNodeBase::connect(const TensorList& inputs, const std::vector<Tenso
   // Saved tensors are converted after the outputs know their node, so that a saved output
   // refers to this node weakly instead of owning it.
   ctx.saved_.reserve(ctx.to_save_.size());
-  for (const auto& t : ctx.to_save_) ctx.saved_.emplace_back(entry_copies.empty() ? t : original_of(t));
+  for (const auto& t : ctx.to_save_)
+    ctx.saved_.emplace_back(entry_copies.empty() ? t : original_of(t));
   ctx.to_save_.clear();
   entry_copies.clear();  // this op's forward is over; nested forwards never record
 }
@@ -111,8 +112,8 @@ namespace xgrad::detail {
 
 std::string demangled_type_name(const char* mangled) {
   int status = 0;
-  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
-                                             std::free);
+  std::unique_ptr<char, void (*)(void*)> out(
+      abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
   return status == 0 && out ? std::string(out.get()) : std::string(mangled);
 }
 

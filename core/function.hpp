@@ -25,12 +25,12 @@
 #include <typeinfo>
 #include <vector>
 
-#include "anomaly.hpp"
-#include "attrs.hpp"
-#include "grad_mode.hpp"
-#include "node.hpp"
-#include "saved_tensor.hpp"
-#include "tensor.hpp"
+#include <xgrad/core/anomaly.hpp>
+#include <xgrad/core/attrs.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/core/node.hpp>
+#include <xgrad/core/saved_tensor.hpp>
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 
@@ -169,9 +169,8 @@ struct Function {
       // kernels read flat data, so make it contiguous once (recorded under create_graph).
       for (auto& g : grad_outputs)
         if (g.defined() && !g.is_contiguous()) g = g.contiguous();
-      return detail::gradients_per_input(T::backward(&ctx, std::move(grad_outputs)),
-                                         arg_is_tensor, next_edges().size(),
-                                         detail::function_name<T>());
+      return detail::gradients_per_input(T::backward(&ctx, std::move(grad_outputs)), arg_is_tensor,
+                                         next_edges().size(), detail::function_name<T>());
     }
     std::vector<bool> arg_is_tensor;  // per forward argument (see tensor_argument_mask)
   };
@@ -188,7 +187,8 @@ struct Function {
       AutogradContext ctx;  // forward may save: it is simply dropped
       NoGradGuard no_grad;
       auto out = T::forward(&ctx, detail::entry_arg<kStrided>(std::forward<Args>(args))...);
-      if (AnomalyMode::is_enabled()) check_forward_anomaly(detail::function_name<T>(), as_list(out));
+      if (AnomalyMode::is_enabled())
+        check_forward_anomaly(detail::function_name<T>(), as_list(out));
       return out;
     }
     auto node = std::make_shared<BackwardNode>();
@@ -213,6 +213,5 @@ struct Function {
     return out;
   }
 };
-
 
 }  // namespace xgrad

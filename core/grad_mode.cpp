@@ -1,4 +1,4 @@
-#include "core/grad_mode.hpp"
+#include <xgrad/core/grad_mode.hpp>
 
 namespace xgrad {
 

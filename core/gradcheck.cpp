@@ -1,13 +1,13 @@
-#include "core/gradcheck.hpp"
+#include <xgrad/core/gradcheck.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "core/creation.hpp"
-#include "core/engine.hpp"
-#include "core/grad_mode.hpp"
-#include "core/storage.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/engine.hpp>
+#include <xgrad/core/grad_mode.hpp>
 
 namespace xgrad {
 namespace {

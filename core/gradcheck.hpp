@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

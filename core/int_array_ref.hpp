@@ -6,7 +6,7 @@
 #include <initializer_list>
 #include <type_traits>
 
-#include "shape.hpp"
+#include <xgrad/core/shape.hpp>
 
 namespace xgrad {
 

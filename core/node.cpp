@@ -1,8 +1,8 @@
-#include "core/node.hpp"
+#include <xgrad/core/node.hpp>
 
-#include "core/accumulate_grad.hpp"
-#include "core/grad_mode.hpp"
-#include "core/storage.hpp"
+#include <xgrad/core/detail/accumulate_grad.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/grad_mode.hpp>
 
 namespace xgrad {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "tensor.hpp"
-#include "tensor_impl.hpp"
+#include <xgrad/core/tensor.hpp>
+#include <xgrad/core/tensor_impl.hpp>
 
 namespace xgrad {
 

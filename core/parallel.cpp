@@ -1,4 +1,4 @@
-#include "core/parallel.hpp"
+#include <xgrad/core/parallel.hpp>
 
 #include <fmt/format.h>
 #include <tbb/global_control.h>
@@ -8,8 +8,8 @@
 #include <memory>
 #include <mutex>
 
-#include "core/error.hpp"
-#include "core/tsan.hpp"
+#include <xgrad/core/detail/tsan.hpp>
+#include <xgrad/core/error.hpp>
 
 namespace xgrad {
 namespace {

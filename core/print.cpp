@@ -8,8 +8,8 @@
 #include <cmath>
 #include <ostream>
 
-#include "core/node.hpp"
-#include "core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/node.hpp>
 
 namespace xgrad {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/random.hpp"
+#include <xgrad/core/random.hpp>
 
 namespace xgrad {
 namespace {
@@ -17,7 +17,8 @@ void manual_seed(uint64_t seed) {
 static thread_local ThreadGeneratorGuard* t_guard = nullptr;  // this thread's innermost guard
 
 GeneratorLock default_generator() {
-  if (t_guard) return GeneratorLock{t_guard->engine_, std::unique_lock<std::mutex>(t_guard->mutex_)};
+  if (t_guard)
+    return GeneratorLock{t_guard->engine_, std::unique_lock<std::mutex>(t_guard->mutex_)};
   return GeneratorLock{engine(), std::unique_lock<std::mutex>(generator_mutex)};
 }
 
@@ -25,6 +26,8 @@ ThreadGeneratorGuard::ThreadGeneratorGuard(uint64_t seed) : engine_(seed), previ
   t_guard = this;
 }
 
-ThreadGeneratorGuard::~ThreadGeneratorGuard() { t_guard = previous_; }
+ThreadGeneratorGuard::~ThreadGeneratorGuard() {
+  t_guard = previous_;
+}
 
 }  // namespace xgrad

@@ -1,5 +1,5 @@
 // The registry's error messages (kept out of the template so every instance shares them).
-#include "core/registry.hpp"
+#include <xgrad/core/registry.hpp>
 
 #include <fmt/format.h>
 

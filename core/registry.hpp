@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad {
 
@@ -103,6 +103,6 @@ class Registry {
 /// Registers `factory` under `name` in the registry `registry_expr` (a call returning a
 /// Registry&), at namespace scope, once per program.
 ///   Example: XGRAD_REGISTER(xgrad::tune::sampler_registry(), "mine", make_my_sampler);
-#define XGRAD_REGISTER(registry_expr, name, factory)                               \
+#define XGRAD_REGISTER(registry_expr, name, factory)                                         \
   [[maybe_unused]] static const bool XGRAD_REGISTRY_CONCAT(xgrad_registered_, __COUNTER__) = \
       (registry_expr).add(name, factory)

@@ -2,7 +2,7 @@
 //   [u64 little-endian N][N bytes of UTF-8 JSON header, space-padded][data buffer]
 // Each header entry gives dtype, shape and data_offsets [begin, end) relative to the data
 // buffer; the entries must cover the buffer exactly, without overlaps or holes.
-#include "safetensors.hpp"
+#include <xgrad/core/safetensors.hpp>
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -16,10 +16,10 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "atomic_file.hpp"
-#include "bounded_json.hpp"
-#include "error.hpp"
-#include "storage.hpp"
+#include <xgrad/core/atomic_file.hpp>
+#include <xgrad/core/detail/bounded_json.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/error.hpp>
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "safetensors data is little-endian; this build assumes a little-endian host");
@@ -141,12 +141,12 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
   else if (d == "BOOL")
     entry.dtype = DType::Bool;
   else {
-    static const char* known[] = {"U8",  "I8",  "U16", "I16",     "F16",
-                                  "BF16", "U32", "I32", "U64", "F8_E4M3", "F8_E5M2"};
+    static const char* known[] = {"U8",  "I8",  "U16", "I16",     "F16",    "BF16",
+                                  "U32", "I32", "U64", "F8_E4M3", "F8_E5M2"};
     const bool is_known = std::find_if(std::begin(known), std::end(known),
                                        [&](const char* k) { return d == k; }) != std::end(known);
-    fail_read(path, fmt::format("tensor '{}': {} dtype '{}' (xgrad reads F32, F64, I64 and BOOL)", name,
-                                is_known ? "unsupported" : "unknown", d));
+    fail_read(path, fmt::format("tensor '{}': {} dtype '{}' (xgrad reads F32, F64, I64 and BOOL)",
+                                name, is_known ? "unsupported" : "unknown", d));
   }
 
   const json& shape = info["shape"];

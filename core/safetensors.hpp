@@ -14,7 +14,7 @@
 // IOError naming the path and the reason; nothing is returned unless all of it is valid.
 #include <map>
 #include <string>
-#include "tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

@@ -1,9 +1,9 @@
-#include "core/saved_tensor.hpp"
+#include <xgrad/core/saved_tensor.hpp>
 
 #include <fmt/format.h>
 
-#include "core/node.hpp"
-#include "core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/node.hpp>
 
 namespace xgrad {
 

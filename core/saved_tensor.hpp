@@ -5,7 +5,7 @@
 // data was not modified in place since it was saved.
 #include <memory>
 
-#include "tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 
@@ -26,7 +26,7 @@ class SavedTensor {
   bool defined_ = false;
   std::shared_ptr<Storage> storage_;
   Shape shape_;
-  Shape strides_;               // a saved view keeps its layout
+  Shape strides_;  // a saved view keeps its layout
   int64_t storage_offset_ = 0;
   DType dtype_ = DType::Float32;
   uint64_t version_ = 0;

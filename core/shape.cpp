@@ -1,9 +1,9 @@
-#include "core/shape.hpp"
+#include <xgrad/core/shape.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad {
 

@@ -5,13 +5,14 @@
 
 #include <cstring>
 
-#include "core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
 
 namespace xgrad {
 
 Shape contiguous_strides(const Shape& shape) {
   Shape strides(shape.size(), 1);
-  for (size_t d = shape.size(); d-- > 1;) strides[d - 1] = strides[d] * std::max<int64_t>(shape[d], 1);
+  for (size_t d = shape.size(); d-- > 1;)
+    strides[d - 1] = strides[d] * std::max<int64_t>(shape[d], 1);
   return strides;
 }
 
@@ -73,8 +74,8 @@ bool view_strides(const Shape& shape, const Shape& strides, const Shape& new_sha
 namespace {
 /// Calls f(src_offset, dst_offset, n, src_step, dst_step) for each innermost row of `shape`.
 template <class F>
-void for_each_row(const Shape& shape, const Shape& s_strides, int64_t s_off,
-                  const Shape& d_strides, int64_t d_off, F f) {
+void for_each_row(const Shape& shape, const Shape& s_strides, int64_t s_off, const Shape& d_strides,
+                  int64_t d_off, F f) {
   const size_t rank = shape.size();
   if (rank == 0) {
     f(s_off, d_off, 1, 0, 0);

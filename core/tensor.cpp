@@ -1,10 +1,10 @@
-#include "core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 #include <fmt/format.h>
 
-#include "core/accumulate_grad.hpp"
-#include "core/node.hpp"
-#include "core/storage.hpp"
+#include <xgrad/core/detail/accumulate_grad.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/node.hpp>
 
 namespace xgrad {
 
@@ -66,8 +66,9 @@ double Tensor::at(const Shape& index) const {
     }
     flat += index[d] * impl_->strides[d];
   }
-  return visit_dtype(
-      dtype(), [&](auto z) { return static_cast<double>(storage_data<decltype(z)>(*impl_)[flat]); });
+  return visit_dtype(dtype(), [&](auto z) {
+    return static_cast<double>(storage_data<decltype(z)>(*impl_)[flat]);
+  });
 }
 
 std::vector<double> Tensor::to_vector() const {

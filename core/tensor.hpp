@@ -10,17 +10,17 @@
 // defined in ops/ (core/ and ops/ are one layer: docs/design_decisions.md). No xtensor here.
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <iosfwd>
+#include <limits>
 #include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include "dtype.hpp"
-#include "int_array_ref.hpp"
-#include "shape.hpp"
-#include "tensor_options.hpp"
+#include <xgrad/core/dtype.hpp>
+#include <xgrad/core/int_array_ref.hpp>
+#include <xgrad/core/shape.hpp>
+#include <xgrad/core/tensor_options.hpp>
 
 namespace xgrad {
 
@@ -226,7 +226,8 @@ class Tensor {
   Tensor expand_as(const Tensor& other) const;
   Tensor mm(const Tensor& other) const;
   Tensor select(int64_t dim, int64_t index) const;
-  Tensor slice(int64_t dim = 0, int64_t start = 0, int64_t end = std::numeric_limits<int64_t>::max(), int64_t step = 1) const;
+  Tensor slice(int64_t dim = 0, int64_t start = 0,
+               int64_t end = std::numeric_limits<int64_t>::max(), int64_t step = 1) const;
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
   std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
   std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;

@@ -5,7 +5,7 @@
 // libtorch. A tensor is contiguous when its strides are the row-major ones of its shape (size-1
 // dims' strides do not matter); contiguous kernels then see it as a flat run of numel()
 // elements starting at storage_offset. No xtensor here: code
-// that touches the data includes core/storage.hpp.
+// that touches the data includes core/detail/storage.hpp.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -13,7 +13,7 @@
 #include <mutex>
 #include <vector>
 
-#include "tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 
@@ -52,7 +52,10 @@ struct TensorImpl {
   std::vector<std::pair<uint64_t, PostAccumulateGradHook>> post_accumulate_hooks;
 
   TensorImpl(std::shared_ptr<Storage> s, Shape sh, DType dt)
-      : storage(std::move(s)), shape(std::move(sh)), dtype(dt), strides(contiguous_strides(shape)) {}
+      : storage(std::move(s)),
+        shape(std::move(sh)),
+        dtype(dt),
+        strides(contiguous_strides(shape)) {}
   /// Sets the layout (shape, strides, offset) and recomputes the contiguity flag.
   void set_layout(Shape sh, Shape st, int64_t offset) {
     shape = std::move(sh);

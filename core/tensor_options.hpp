@@ -6,7 +6,7 @@
 // read as in libtorch. Only the CPU exists, so device() accepts kCPU and nothing else.
 #include <optional>
 
-#include "dtype.hpp"
+#include <xgrad/core/dtype.hpp>
 
 namespace xgrad {
 

@@ -1,12 +1,12 @@
-#include "core/to_dot.hpp"
+#include <xgrad/core/to_dot.hpp>
 
 #include <fmt/format.h>
 
 #include <fstream>
 #include <unordered_map>
 
-#include "core/accumulate_grad.hpp"
-#include "core/error.hpp"
+#include <xgrad/core/detail/accumulate_grad.hpp>
+#include <xgrad/core/error.hpp>
 
 namespace xgrad {
 

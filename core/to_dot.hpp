@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

@@ -1,12 +1,12 @@
 // Value accessors and formatting.
-#include "core/value.hpp"
+#include <xgrad/core/value.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <cstdlib>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad {
 namespace {

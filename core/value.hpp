@@ -31,11 +31,9 @@ class Value {
   ///   Example: Value v = 10;
   Value(int value) : type_(Type::Int), number_(value), integer_(value) {}
   /// An integer.  Example: Value v = int64_t{10};
-  Value(long value)
-      : type_(Type::Int), number_(static_cast<double>(value)), integer_(value) {}
+  Value(long value) : type_(Type::Int), number_(static_cast<double>(value)), integer_(value) {}
   /// An integer.  Example: Value v = 10LL;
-  Value(long long value)
-      : type_(Type::Int), number_(static_cast<double>(value)), integer_(value) {}
+  Value(long long value) : type_(Type::Int), number_(static_cast<double>(value)), integer_(value) {}
   /// A bool.  Example: Value v = true;
   Value(bool value) : type_(Type::Bool), boolean_(value) {}
   /// A string.  Example: Value v = "strong_wolfe";
@@ -49,8 +47,7 @@ class Value {
   Value(std::vector<double> values) : type_(Type::List), list_(std::move(values)) {}
   /// A pair of numbers, stored as a two-element list.
   ///   Example: Value v = std::make_pair(0.9, 0.999);
-  Value(std::pair<double, double> values)
-      : type_(Type::List), list_{values.first, values.second} {}
+  Value(std::pair<double, double> values) : type_(Type::List), list_{values.first, values.second} {}
   /// A list of integers: a shape, dims, milestones.  Example: Value v = Shape{2, 3};
   Value(std::vector<int64_t> values) : type_(Type::IntList), int_list_(std::move(values)) {}
 

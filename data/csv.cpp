@@ -1,4 +1,4 @@
-#include "csv.hpp"
+#include <xgrad/data/csv.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -8,9 +8,9 @@
 #include <limits>
 #include <string_view>
 
-#include "../core/creation.hpp"
-#include "../core/error.hpp"
-#include "file_io.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/data/file_io.hpp>
 
 namespace xgrad::data {
 namespace {

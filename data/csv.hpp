@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "dataset.hpp"
+#include <xgrad/data/dataset.hpp>
 
 namespace xgrad::data {
 

@@ -1,11 +1,11 @@
 #pragma once
 // xgrad::data: datasets, readers (IDX/MNIST, CSV), the DataLoader and feature scaling.
-#include "csv.hpp"
-#include "dataloader.hpp"
-#include "dataset.hpp"
-#include "file_io.hpp"
-#include "idx.hpp"
-#include "mnist.hpp"
-#include "normalize.hpp"
-#include "permutation.hpp"
-#include "sampler.hpp"
+#include <xgrad/data/csv.hpp>
+#include <xgrad/data/dataloader.hpp>
+#include <xgrad/data/dataset.hpp>
+#include <xgrad/data/file_io.hpp>
+#include <xgrad/data/idx.hpp>
+#include <xgrad/data/mnist.hpp>
+#include <xgrad/data/normalize.hpp>
+#include <xgrad/data/permutation.hpp>
+#include <xgrad/data/sampler.hpp>

@@ -1,4 +1,4 @@
-#include "dataloader.hpp"
+#include <xgrad/data/dataloader.hpp>
 
 #include <fmt/format.h>
 
@@ -7,10 +7,10 @@
 #include <numeric>
 #include <random>
 
-#include "../core/error.hpp"
-#include "../core/grad_mode.hpp"
-#include "permutation.hpp"
-#include "prefetcher.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/data/detail/prefetcher.hpp>
+#include <xgrad/data/permutation.hpp>
 
 namespace xgrad::data {
 namespace {

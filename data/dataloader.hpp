@@ -14,8 +14,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "dataset.hpp"
-#include "sampler.hpp"
+#include <xgrad/data/dataset.hpp>
+#include <xgrad/data/sampler.hpp>
 
 namespace xgrad::data {
 

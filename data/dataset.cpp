@@ -1,14 +1,14 @@
-#include "dataset.hpp"
+#include <xgrad/data/dataset.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
 
-#include "../core/creation.hpp"
-#include "../core/error.hpp"
-#include "../core/grad_mode.hpp"
-#include "../ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad::data {
 namespace {

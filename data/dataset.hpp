@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::data {
 

@@ -1,4 +1,4 @@
-#include "file_io.hpp"
+#include <xgrad/data/file_io.hpp>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -13,8 +13,8 @@
 #include <fstream>
 #include <limits>
 
-#include "../core/atomic_file.hpp"
-#include "../core/error.hpp"
+#include <xgrad/core/atomic_file.hpp>
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::data {
 namespace {

@@ -1,4 +1,4 @@
-#include "idx.hpp"
+#include <xgrad/data/idx.hpp>
 
 #include <fmt/format.h>
 
@@ -8,9 +8,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "../core/creation.hpp"
-#include "../core/error.hpp"
-#include "file_io.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/data/file_io.hpp>
 
 namespace xgrad::data {
 namespace {
@@ -205,9 +205,10 @@ void visit_idx_type(IdxType type, F&& f) {
 Tensor to_tensor(const IdxContents& c, DType dtype, double scale, const std::string& path,
                  const char* fn) {
   if (dtype == DType::Bool)
-    throw DTypeError(fmt::format("{}: '{}': IDX files are read as float32, float64 or int64, "
-                                 "not bool (compare the result instead: read_idx(...) != 0)",
-                                 fn, path));
+    throw DTypeError(
+        fmt::format("{}: '{}': IDX files are read as float32, float64 or int64, "
+                    "not bool (compare the result instead: read_idx(...) != 0)",
+                    fn, path));
   if (dtype == DType::Int64 && !is_integer_type(c.type)) {
     throw DTypeError(fmt::format("{}: '{}' holds {} values, which cannot be read as int64", fn,
                                  path, type_name(c.type)));

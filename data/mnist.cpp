@@ -1,4 +1,4 @@
-#include "mnist.hpp"
+#include <xgrad/data/mnist.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "../core/error.hpp"
-#include "idx.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/data/idx.hpp>
 
 namespace xgrad::data {
 

@@ -2,7 +2,7 @@
 // MNIST and Fashion-MNIST (same file names and format) from a directory of IDX files.
 #include <string>
 
-#include "dataset.hpp"
+#include <xgrad/data/dataset.hpp>
 
 namespace xgrad::data {
 

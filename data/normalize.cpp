@@ -1,4 +1,4 @@
-#include "normalize.hpp"
+#include <xgrad/data/normalize.hpp>
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 #include <limits>
 #include <vector>
 
-#include "../core/creation.hpp"
-#include "../core/error.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::data {
 namespace {

@@ -2,7 +2,7 @@
 // Feature scaling fitted on training data and applied identically to test data, so that the
 // test set never leaks into the statistics.
 //   Standardizer st;  auto xtr = st.fit_transform(train_x);  auto xte = st.transform(test_x);
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::data {
 

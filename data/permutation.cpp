@@ -1,4 +1,4 @@
-#include "permutation.hpp"
+#include <xgrad/data/permutation.hpp>
 
 #include <limits>
 #include <numeric>

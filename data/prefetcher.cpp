@@ -1,9 +1,9 @@
-#include "prefetcher.hpp"
+#include <xgrad/data/detail/prefetcher.hpp>
 
 #include <fmt/format.h>
 
-#include "../core/error.hpp"
-#include "../core/grad_mode.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
 
 namespace xgrad::data {
 

@@ -1,11 +1,11 @@
-#include "sampler.hpp"
+#include <xgrad/data/sampler.hpp>
 
 #include <fmt/format.h>
 
 #include <numeric>
 
-#include "../core/error.hpp"
-#include "permutation.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/data/permutation.hpp>
 
 namespace xgrad::data {
 

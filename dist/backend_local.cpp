@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "backend.hpp"
+#include <xgrad/dist/detail/backend.hpp>
 
 namespace xgrad::dist::detail {
 

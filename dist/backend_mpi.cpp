@@ -7,8 +7,8 @@
 #include <climits>
 #include <cstdlib>  // setenv, _Exit
 
-#include "../core/error.hpp"
-#include "backend.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/dist/detail/backend.hpp>
 
 namespace xgrad::dist::detail {
 namespace {

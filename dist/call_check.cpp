@@ -1,13 +1,13 @@
-#include "call_check.hpp"
+#include <xgrad/dist/detail/call_check.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <vector>
 
-#include "../core/error.hpp"
-#include "backend.hpp"
-#include "world.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/dist/detail/backend.hpp>
+#include <xgrad/dist/world.hpp>
 
 namespace xgrad::dist::detail {
 namespace {

@@ -1,15 +1,15 @@
-#include "collectives.hpp"
+#include <xgrad/dist/collectives.hpp>
 
 #include <fmt/format.h>
 
 #include <cstring>
 
-#include "../core/error.hpp"
-#include "../core/storage.hpp"
-#include "backend.hpp"
-#include "call_check.hpp"
-#include "comm_thread.hpp"
-#include "world.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/dist/detail/backend.hpp>
+#include <xgrad/dist/detail/call_check.hpp>
+#include <xgrad/dist/detail/comm_thread.hpp>
+#include <xgrad/dist/world.hpp>
 
 namespace xgrad::dist {
 namespace {

@@ -12,7 +12,7 @@
 //   double loss = xgrad::dist::all_reduce(local_loss, "mean");
 #include <string>
 
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::dist {
 

@@ -1,4 +1,4 @@
-#include "comm_thread.hpp"
+#include <xgrad/dist/detail/comm_thread.hpp>
 
 namespace xgrad::dist::detail {
 

@@ -1,17 +1,17 @@
-#include "ddp.hpp"
+#include <xgrad/dist/ddp.hpp>
 
 #include <fmt/format.h>
 
 #include <unordered_set>
 
-#include "../core/accumulate_grad.hpp"
-#include "../core/creation.hpp"
-#include "../core/error.hpp"
-#include "../core/grad_mode.hpp"
-#include "../core/node.hpp"
-#include "collectives.hpp"
-#include "reducer.hpp"
-#include "world.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/accumulate_grad.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/core/node.hpp>
+#include <xgrad/dist/collectives.hpp>
+#include <xgrad/dist/detail/reducer.hpp>
+#include <xgrad/dist/world.hpp>
 
 namespace xgrad::dist {
 namespace {

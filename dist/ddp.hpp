@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "../core/tensor.hpp"
-#include "../nn/module.hpp"
+#include <xgrad/core/tensor.hpp>
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::dist {
 

@@ -1,6 +1,6 @@
 #pragma once
 // xgrad::dist: data-parallel training over MPI (see docs/distributed.md).
-#include "collectives.hpp"
-#include "ddp.hpp"
-#include "run.hpp"
-#include "world.hpp"
+#include <xgrad/dist/collectives.hpp>
+#include <xgrad/dist/ddp.hpp>
+#include <xgrad/dist/run.hpp>
+#include <xgrad/dist/world.hpp>

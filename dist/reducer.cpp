@@ -1,4 +1,4 @@
-#include "reducer.hpp"
+#include <xgrad/dist/detail/reducer.hpp>
 
 #include <fmt/format.h>
 
@@ -6,12 +6,12 @@
 #include <cstring>
 #include <map>
 
-#include "../core/engine.hpp"
-#include "../core/error.hpp"
-#include "../core/storage.hpp"
-#include "backend.hpp"
-#include "call_check.hpp"
-#include "world.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/engine.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/dist/detail/backend.hpp>
+#include <xgrad/dist/detail/call_check.hpp>
+#include <xgrad/dist/world.hpp>
 
 namespace xgrad::dist::detail {
 namespace {

@@ -1,10 +1,10 @@
-#include "run.hpp"
+#include <xgrad/dist/run.hpp>
 
 #include <fmt/format.h>
 
 #include <exception>
 
-#include "world.hpp"
+#include <xgrad/dist/world.hpp>
 
 namespace xgrad::dist {
 

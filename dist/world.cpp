@@ -1,4 +1,4 @@
-#include "world.hpp"
+#include <xgrad/dist/world.hpp>
 
 #include <fmt/format.h>
 
@@ -8,9 +8,9 @@
 #include <memory>
 #include <mutex>
 
-#include "../core/error.hpp"
-#include "backend.hpp"
-#include "comm_thread.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/dist/detail/backend.hpp>
+#include <xgrad/dist/detail/comm_thread.hpp>
 
 namespace xgrad::dist {
 namespace detail {

@@ -47,9 +47,11 @@ struct Config {
 
 std::unique_ptr<optim::Optimizer> make_optimizer(const Config& c, std::vector<xg::Tensor> params) {
   if (c.optimizer == "adam")
-    return std::make_unique<optim::Adam>(params, optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+    return std::make_unique<optim::Adam>(params,
+                                         optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
   if (c.optimizer == "adamw")
-    return std::make_unique<optim::AdamW>(params, optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
+    return std::make_unique<optim::AdamW>(params,
+                                          optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
   return std::make_unique<optim::SGD>(
       params, optim::SGDOptions(c.lr).momentum(0.9).nesterov(true).weight_decay(c.weight_decay));
 }
@@ -75,12 +77,15 @@ std::pair<double, double> evaluate(nn::MLP& model, const data::TensorDataset& ds
 /// inside a trial is the trial's own.
 nn::MLP train(const Config& c, const data::TensorDataset& train, int epochs, uint64_t seed,
               const std::function<void(int, nn::MLP&)>& on_epoch) {
-  nn::MLP model({784, c.hidden1, c.hidden2, 10}, nn::MLPOptions().activation("relu").dropout(c.dropout));
+  nn::MLP model({784, c.hidden1, c.hidden2, 10},
+                nn::MLPOptions().activation("relu").dropout(c.dropout));
   auto opt = make_optimizer(c, model.parameters());
   // A cosine schedule over however many epochs there are (as the main example): a learning
   // rate tuned on a short run then still suits the longer final training.
-  optim::CosineAnnealingLR schedule(*opt, optim::CosineAnnealingLROptions(epochs).eta_min(c.lr / 50));
-  data::DataLoader loader(train, data::DataLoaderOptions().batch_size(128).shuffle(true).seed(seed));
+  optim::CosineAnnealingLR schedule(*opt,
+                                    optim::CosineAnnealingLROptions(epochs).eta_min(c.lr / 50));
+  data::DataLoader loader(train,
+                          data::DataLoaderOptions().batch_size(128).shuffle(true).seed(seed));
   for (int epoch = 0; epoch < epochs; ++epoch) {
     for (auto& [x, y] : loader) {
       opt->zero_grad();
@@ -96,13 +101,15 @@ nn::MLP train(const Config& c, const data::TensorDataset& train, int epochs, uin
 }
 
 data::TensorDataset rows(const data::TensorDataset& ds, int64_t begin, int64_t end) {
-  return data::TensorDataset(xg::slice(ds.inputs(), 0, begin, end), xg::slice(ds.targets(), 0, begin, end));
+  return data::TensorDataset(xg::slice(ds.inputs(), 0, begin, end),
+                             xg::slice(ds.targets(), 0, begin, end));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data_dir = "/usr/share/datasets/fashion-mnist", out_dir = "results/tune_fashion_mnist";
+  std::string data_dir = "/usr/share/datasets/fashion-mnist",
+              out_dir = "results/tune_fashion_mnist";
   std::string sampler = "gp", pruner = "median", storage = "memory";
   int trials = 20, jobs = 1, epochs = 3, final_epochs = 5;
   int64_t subset = 10000, validation = 5000;
@@ -120,8 +127,10 @@ int main(int argc, char** argv) {
   app.add_option("--epochs", epochs, "epochs per trial")->check(ex::integer_in(1, 1000));
   app.add_option("--final-epochs", final_epochs, "epochs of the final trainings")
       ->check(ex::integer_in(1, 1000));
-  app.add_option("--subset", subset, "training images per trial")->check(ex::integer_in(100, 60000));
-  app.add_option("--validation", validation, "validation images (after the subset, from the training set)")
+  app.add_option("--subset", subset, "training images per trial")
+      ->check(ex::integer_in(100, 60000));
+  app.add_option("--validation", validation,
+                 "validation images (after the subset, from the training set)")
       ->check(ex::integer_in(100, 60000));
   app.add_option("--seed", seed, "the study's seed");
   app.add_flag("--synthetic", synthetic, "a small generated stand-in for the dataset (for CI)");
@@ -139,45 +148,58 @@ int main(int argc, char** argv) {
     const auto full = data::load_mnist(data_dir, true);
     const auto test = data::load_mnist(data_dir, false);
     if (subset + validation > full.size()) {
-      throw xg::ValueError(fmt::format("--subset {} + --validation {} exceed the {} training images",
-                                       subset, validation, full.size()));
+      throw xg::ValueError(
+          fmt::format("--subset {} + --validation {} exceed the {} training images", subset,
+                      validation, full.size()));
     }
     const auto tune_train = rows(full, 0, subset);
     const auto tune_val = rows(full, subset, subset + validation);
-    std::cout << fmt::format("tuning on {} training images, validating on {} others (test set unused)\n",
-                             tune_train.size(), tune_val.size());
+    std::cout << fmt::format(
+        "tuning on {} training images, validating on {} others (test set unused)\n",
+        tune_train.size(), tune_val.size());
 
     // The first epoch is noisy: the median pruner waits for the second.
     const xg::ValueMap pruner_options =
-        pruner == "median" ? xg::ValueMap{{"n_startup_trials", 5}, {"n_warmup_steps", 1}} : xg::ValueMap{};
-    tune::Study study(tune::StudyOptions().sampler(sampler).pruner(pruner, pruner_options).storage(storage)
-                          .seed(seed).direction("minimize").study_name("tune_fashion_mnist")
-                          .max_trials(trials).progress(true));
+        pruner == "median" ? xg::ValueMap{{"n_startup_trials", 5}, {"n_warmup_steps", 1}}
+                           : xg::ValueMap{};
+    tune::Study study(tune::StudyOptions()
+                          .sampler(sampler)
+                          .pruner(pruner, pruner_options)
+                          .storage(storage)
+                          .seed(seed)
+                          .direction("minimize")
+                          .study_name("tune_fashion_mnist")
+                          .max_trials(trials)
+                          .progress(true));
     const auto t0 = std::chrono::steady_clock::now();
-    study.optimize([&](tune::Trial& t) {
-      Config c;
-      c.lr = t.suggest_float("lr", 1e-4, 3e-2, /*log=*/true);
-      c.hidden1 = t.suggest_int("hidden1", 32, 512, /*log=*/true);
-      c.hidden2 = t.suggest_int("hidden2", 16, 256, /*log=*/true);
-      c.dropout = t.suggest_float("dropout", 0.0, 0.5);
-      c.weight_decay = t.suggest_float("weight_decay", 1e-6, 1e-2, /*log=*/true);
-      c.optimizer = t.suggest_categorical("optimizer", {"adam", "adamw", "sgd"});
-      double val_loss = 0;
-      train(c, tune_train, epochs, t.seed(), [&](int epoch, nn::MLP& model) {
-        val_loss = evaluate(model, tune_val).first;
-        t.report(val_loss, epoch);
-        if (t.should_prune()) throw tune::TrialPruned();
-      });
-      return val_loss;
-    }, /*n_trials=*/0, jobs, /*timeout=*/0);
-    std::cout << fmt::format("\nstudy: {} trials in {:.1f} s\n", study.trials().size(),
-                             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    study.optimize(
+        [&](tune::Trial& t) {
+          Config c;
+          c.lr = t.suggest_float("lr", 1e-4, 3e-2, /*log=*/true);
+          c.hidden1 = t.suggest_int("hidden1", 32, 512, /*log=*/true);
+          c.hidden2 = t.suggest_int("hidden2", 16, 256, /*log=*/true);
+          c.dropout = t.suggest_float("dropout", 0.0, 0.5);
+          c.weight_decay = t.suggest_float("weight_decay", 1e-6, 1e-2, /*log=*/true);
+          c.optimizer = t.suggest_categorical("optimizer", {"adam", "adamw", "sgd"});
+          double val_loss = 0;
+          train(c, tune_train, epochs, t.seed(), [&](int epoch, nn::MLP& model) {
+            val_loss = evaluate(model, tune_val).first;
+            t.report(val_loss, epoch);
+            if (t.should_prune()) throw tune::TrialPruned();
+          });
+          return val_loss;
+        },
+        /*n_trials=*/0, jobs, /*timeout=*/0);
+    std::cout << fmt::format(
+        "\nstudy: {} trials in {:.1f} s\n", study.trials().size(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     std::cout << tune::results_table(study, 10);
     tune::write_trials_csv(study, (fs::path(out_dir) / "trials.csv").string());
     tune::write_trials_json(study, (fs::path(out_dir) / "trials.json").string());
     tune::write_plots(study, out_dir);
     std::cout << "parameter importance (Sobol indices of the GP mean):";
-    for (const auto& [name, v] : tune::param_importance(study)) std::cout << fmt::format(" {} {:.2f}", name, v);
+    for (const auto& [name, v] : tune::param_importance(study))
+      std::cout << fmt::format(" {} {:.2f}", name, v);
     std::cout << "\n";
 
     const auto p = study.best_params();
@@ -189,7 +211,8 @@ int main(int argc, char** argv) {
     best.weight_decay = p.at("weight_decay").as_double("weight_decay");
     best.optimizer = p.at("optimizer").as_string("optimizer");
     const Config defaults;
-    std::cout << fmt::format("\nfinal training on all {} training images, {} epochs each\n", full.size(), final_epochs);
+    std::cout << fmt::format("\nfinal training on all {} training images, {} epochs each\n",
+                             full.size(), final_epochs);
     double acc[2];
     const Config* configs[2] = {&best, &defaults};
     for (int k = 0; k < 2; ++k) {
@@ -197,9 +220,12 @@ int main(int argc, char** argv) {
       auto model = train(*configs[k], full, final_epochs, seed, nullptr);
       acc[k] = evaluate(model, test).second;
     }
-    std::cout << fmt::format("tuned   ({}): test accuracy {:.2f}%\n", best.describe(), 100 * acc[0]);
-    std::cout << fmt::format("default ({}): test accuracy {:.2f}%\n", defaults.describe(), 100 * acc[1]);
-    std::cout << "wrote " << out_dir << "/trials.csv, trials.json, history.svg, slices.svg, importance.svg\n";
+    std::cout << fmt::format("tuned   ({}): test accuracy {:.2f}%\n", best.describe(),
+                             100 * acc[0]);
+    std::cout << fmt::format("default ({}): test accuracy {:.2f}%\n", defaults.describe(),
+                             100 * acc[1]);
+    std::cout << "wrote " << out_dir
+              << "/trials.csv, trials.json, history.svg, slices.svg, importance.svg\n";
     return 0;
   });
 }

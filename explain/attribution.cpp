@@ -1,17 +1,17 @@
-#include "attribution.hpp"
+#include <xgrad/explain/attribution.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "../core/creation.hpp"
-#include "../core/engine.hpp"
-#include "../core/error.hpp"
-#include "../core/grad_mode.hpp"
-#include "../ops/elementwise.hpp"
-#include "../ops/indexing.hpp"
-#include "../ops/reduce.hpp"
-#include "../ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/engine.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/indexing.hpp>
+#include <xgrad/ops/reduce.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad::explain {
 

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::explain {
 

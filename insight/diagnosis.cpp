@@ -1,4 +1,4 @@
-#include "diagnosis.hpp"
+#include <xgrad/insight/diagnosis.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "../core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::insight {
 

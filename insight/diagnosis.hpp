@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "sample.hpp"
+#include <xgrad/insight/sample.hpp>
 
 namespace xgrad::insight {
 

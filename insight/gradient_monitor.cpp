@@ -1,15 +1,15 @@
-#include "gradient_monitor.hpp"
+#include <xgrad/insight/gradient_monitor.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "../core/error.hpp"
-#include "../core/grad_mode.hpp"
-#include "../nn/activation.hpp"
-#include "monitor_plot.hpp"
-#include "tensor_stats.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/insight/monitor_plot.hpp>
+#include <xgrad/insight/tensor_stats.hpp>
+#include <xgrad/nn/activation.hpp>
 
 namespace xgrad::insight {
 

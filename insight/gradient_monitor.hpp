@@ -27,9 +27,9 @@
 #include <utility>
 #include <vector>
 
-#include "../nn/module.hpp"
-#include "diagnosis.hpp"
-#include "sample.hpp"
+#include <xgrad/insight/diagnosis.hpp>
+#include <xgrad/insight/sample.hpp>
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::insight {
 

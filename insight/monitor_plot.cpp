@@ -1,4 +1,4 @@
-#include "monitor_plot.hpp"
+#include <xgrad/insight/monitor_plot.hpp>
 
 #include <fmt/format.h>
 
@@ -6,8 +6,8 @@
 #include <cmath>
 #include <functional>
 
-#include "../core/error.hpp"
-#include "svg.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/insight/svg.hpp>
 
 namespace xgrad::insight {
 

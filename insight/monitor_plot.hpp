@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sample.hpp"
+#include <xgrad/insight/sample.hpp>
 
 namespace xgrad::insight {
 

@@ -1,4 +1,4 @@
-#include "svg.hpp"
+#include <xgrad/insight/svg.hpp>
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <fstream>
 
-#include "../core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::insight {
 

@@ -1,4 +1,4 @@
-#include "tensor_stats.hpp"
+#include <xgrad/insight/tensor_stats.hpp>
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <type_traits>
 
-#include "../core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::insight {
 

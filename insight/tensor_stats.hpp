@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::insight {
 

@@ -1,5 +1,5 @@
 // Activation modules: thin wrappers over the ops, plus the name -> module factory.
-#include "activation.hpp"
+#include <xgrad/nn/activation.hpp>
 
 #include <fmt/format.h>
 
@@ -10,11 +10,11 @@
 #include <mutex>
 #include <utility>
 
-#include "../core/error.hpp"
-#include "../ops/activation.hpp"
-#include "../ops/elementwise.hpp"
-#include "../ops/functional.hpp"
-#include "basic.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/nn/basic.hpp>
+#include <xgrad/ops/activation.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/functional.hpp>
 
 namespace xgrad::nn {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "../core/registry.hpp"
-#include "module.hpp"
+#include <xgrad/core/registry.hpp>
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 
@@ -187,8 +187,7 @@ Registry<ActivationFactory>& activation_registry();
 
 /// Registers module class `Class` (default-constructible) as the activation `name`, at
 /// namespace scope, once per program.  Example: XGRAD_REGISTER_ACTIVATION("mish", Mish);
-#define XGRAD_REGISTER_ACTIVATION(name, Class)                  \
-  XGRAD_REGISTER(::xgrad::nn::activation_registry(), name,      \
-                 []() -> std::shared_ptr<::xgrad::nn::Module> { \
-                   return std::make_shared<Class>();            \
-                 })
+#define XGRAD_REGISTER_ACTIVATION(name, Class)  \
+  XGRAD_REGISTER(                               \
+      ::xgrad::nn::activation_registry(), name, \
+      []() -> std::shared_ptr<::xgrad::nn::Module> { return std::make_shared<Class>(); })

@@ -1,13 +1,13 @@
 // Flatten (Identity is header-only): the flatten op with the module's dims, checked here so
 // that errors name the module and the input shape.
-#include "basic.hpp"
+#include <xgrad/nn/basic.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "../core/error.hpp"
-#include "../ops/shape.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad::nn {
 

@@ -2,7 +2,7 @@
 // Shape-only modules: Identity (a placeholder that returns its input) and Flatten.
 //
 //   xgrad::nn::Sequential net(xgrad::nn::Flatten(), Linear(28 * 28, 10));
-#include "module.hpp"
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 

@@ -23,7 +23,7 @@
 // before they are overwritten by the original's.
 #include <memory>
 
-#include "module.hpp"
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 

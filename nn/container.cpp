@@ -1,8 +1,8 @@
-#include "container.hpp"
+#include <xgrad/nn/container.hpp>
 
 #include <fmt/format.h>
 
-#include "../core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::nn {
 

@@ -9,7 +9,7 @@
 #include <memory>
 #include <type_traits>
 
-#include "module.hpp"
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 

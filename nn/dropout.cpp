@@ -1,10 +1,10 @@
 // nn::Dropout: the module form of the dropout op, switched by the module's training mode.
-#include "dropout.hpp"
+#include <xgrad/nn/dropout.hpp>
 
 #include <fmt/format.h>
 
-#include "../core/error.hpp"
-#include "../ops/functional.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/ops/functional.hpp>
 
 namespace xgrad::nn {
 

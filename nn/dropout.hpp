@@ -7,7 +7,7 @@
 //   auto h = drop(x);      // training (the default): ~10% zeros, the rest x / 0.9
 //   drop.eval();
 //   auto same = drop(x);   // x itself
-#include "module.hpp"
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 

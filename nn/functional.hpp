@@ -4,12 +4,12 @@
 //   auto y = F::relu(x);  auto loss = F::cross_entropy(logits, labels);
 // reads as in libtorch. They are the ops themselves (namespace xgrad), with plain arguments in
 // place of libtorch's *FuncOptions structs (see docs/from_libtorch.md).
-#include "../ops/activation.hpp"
-#include "../ops/elementwise.hpp"
-#include "../ops/functional.hpp"
-#include "../ops/linalg.hpp"
-#include "../ops/loss.hpp"
-#include "../ops/shape.hpp"
+#include <xgrad/ops/activation.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/functional.hpp>
+#include <xgrad/ops/linalg.hpp>
+#include <xgrad/ops/loss.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad::nn::functional {
 

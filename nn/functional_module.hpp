@@ -6,7 +6,7 @@
 #include <functional>
 #include <utility>
 
-#include "module.hpp"
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 
@@ -16,8 +16,8 @@ class Functional : public Module {
   /// fn(x, args...) with the extra arguments bound now.
   template <class F, class A, class... Rest>
   Functional(F&& fn, A&& arg, Rest&&... rest)
-      : fn_([fn = std::forward<F>(fn), bound = std::make_tuple(std::forward<A>(arg),
-                                                               std::forward<Rest>(rest)...)](
+      : fn_([fn = std::forward<F>(fn),
+             bound = std::make_tuple(std::forward<A>(arg), std::forward<Rest>(rest)...)](
                 const Tensor& x) {
           return std::apply([&](const auto&... a) { return Tensor(fn(x, a...)); }, bound);
         }) {}

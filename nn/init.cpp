@@ -1,4 +1,4 @@
-#include "init.hpp"
+#include <xgrad/nn/init.hpp>
 
 #include <fmt/format.h>
 
@@ -6,9 +6,9 @@
 #include <random>
 #include <vector>
 
-#include "../core/error.hpp"
-#include "../core/random.hpp"
-#include "../core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/random.hpp>
 
 namespace xgrad::nn::init {
 namespace {
@@ -26,7 +26,8 @@ template <class F>
 const Tensor& fill_with(const Tensor& tensor, const char* fn, F&& value_at) {
   check_fillable(tensor, fn);
   // A view (init of w[0] or w.t()) is filled through a contiguous tensor scattered back.
-  const Tensor target = tensor.is_contiguous() ? tensor : empty_tensor(tensor.shape(), tensor.dtype());
+  const Tensor target =
+      tensor.is_contiguous() ? tensor : empty_tensor(tensor.shape(), tensor.dtype());
   visit_floating(tensor.dtype(), fn, [&](auto zero) {
     using T = decltype(zero);
     T* data = raw_data<T>(target);

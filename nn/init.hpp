@@ -7,7 +7,7 @@
 //   xgrad::nn::init::kaiming_normal_(w, 0.0, xgrad::nn::init::FanMode::FanOut, "relu");
 #include <string>
 
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::nn::init {
 

@@ -1,13 +1,13 @@
-#include "linear.hpp"
+#include <xgrad/nn/linear.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "../core/creation.hpp"
-#include "../core/error.hpp"
-#include "../ops/linalg.hpp"
-#include "init.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/nn/init.hpp>
+#include <xgrad/ops/linalg.hpp>
 
 namespace xgrad::nn {
 

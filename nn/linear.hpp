@@ -7,7 +7,7 @@
 //
 // Initialised as PyTorch's: W ~ kaiming_uniform(a = √5), i.e. U(-1/√fan_in, 1/√fan_in), and
 // b ~ U(-1/√fan_in, 1/√fan_in).
-#include "module.hpp"
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 

@@ -1,12 +1,12 @@
 // Loss modules: each compute() is one call of the functional loss in ops/loss.cpp, which checks
 // shapes, dtypes and labels and names itself in its errors.
-#include "loss.hpp"
+#include <xgrad/nn/loss.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "../core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::nn {
 

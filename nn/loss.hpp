@@ -9,8 +9,8 @@
 //   loss.backward();
 #include <string>
 
-#include "../ops/loss.hpp"
-#include "module.hpp"
+#include <xgrad/nn/module.hpp>
+#include <xgrad/ops/loss.hpp>
 
 namespace xgrad::nn {
 

@@ -1,13 +1,13 @@
-#include "mlp.hpp"
+#include <xgrad/nn/mlp.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "../core/error.hpp"
-#include "activation.hpp"
-#include "dropout.hpp"
-#include "linear.hpp"
-#include "normalization.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/nn/activation.hpp>
+#include <xgrad/nn/dropout.hpp>
+#include <xgrad/nn/linear.hpp>
+#include <xgrad/nn/normalization.hpp>
 
 namespace xgrad::nn {
 

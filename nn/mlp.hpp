@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "container.hpp"
+#include <xgrad/nn/container.hpp>
 
 namespace xgrad::nn {
 

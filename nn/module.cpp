@@ -1,20 +1,21 @@
-#include "module.hpp"
+#include <xgrad/nn/module.hpp>
 
 #include <fmt/format.h>
 
 #include <ostream>
 
-#include "../core/error.hpp"
-#include "../core/function.hpp"
-#include "../core/grad_mode.hpp"
-#include "../core/tensor_impl.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/function.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/core/tensor_impl.hpp>
 
 namespace xgrad::nn {
 
 Tensor Module::forward(const Tensor&) {
   throw ValueError(fmt::format(
       "{}: this module has no single-input forward(x) (C++ type {}: "
-      "Module::forward(const Tensor&) is not overridden). If your module defines forward, check its signature: it must be exactly "
+      "Module::forward(const Tensor&) is not overridden). If your module defines forward, check "
+      "its signature: it must be exactly "
       "`Tensor forward(const Tensor& x) override` (a `Tensor forward(Tensor x)` taking the "
       "tensor by value, or any other parameter list, declares a different function that "
       "module(x) never calls; `override` makes the compiler say so). Modules with other "

@@ -35,7 +35,7 @@
 #include <utility>
 #include <vector>
 
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::nn {
 
@@ -252,9 +252,9 @@ class Module {
 
 /// The clone() of a module whose copy constructor already copies everything it holds (no
 /// parameters, buffers or children: activations, Dropout, losses).  Use inside the class.
-#define XGRAD_CLONE_BY_COPY(Type)                                  \
-  std::shared_ptr<::xgrad::nn::Module> clone() const override {    \
-    return cloned_into(std::make_shared<Type>(*this));             \
+#define XGRAD_CLONE_BY_COPY(Type)                               \
+  std::shared_ptr<::xgrad::nn::Module> clone() const override { \
+    return cloned_into(std::make_shared<Type>(*this));          \
   }
 
 /// Prints Module::summary().  Example: std::cout << model;

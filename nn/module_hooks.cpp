@@ -10,10 +10,10 @@
 
 #include <mutex>
 
-#include "../core/error.hpp"
-#include "../core/function.hpp"
-#include "../core/grad_mode.hpp"
-#include "module.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/function.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 

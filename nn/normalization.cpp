@@ -2,19 +2,19 @@
 // backward of every step is itself differentiable, so gradgradcheck passes without a fused
 // kernel. The variance is taken as mean((x - mean)^2) from the centred input the output needs
 // anyway, instead of a second pass through var().
-#include "normalization.hpp"
+#include <xgrad/nn/normalization.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "../core/creation.hpp"
-#include "../core/error.hpp"
-#include "../core/grad_mode.hpp"
-#include "../ops/elementwise.hpp"
-#include "../ops/reduce.hpp"
-#include "../ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/reduce.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad::nn {
 

@@ -8,7 +8,7 @@
 //   auto y = bn(ln(x));
 #include <optional>
 
-#include "module.hpp"
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 

@@ -1,11 +1,11 @@
-#include "serialize.hpp"
+#include <xgrad/nn/serialize.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "../core/error.hpp"
-#include "../core/grad_mode.hpp"
-#include "../core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
 
 namespace xgrad::nn {
 

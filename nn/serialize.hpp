@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "../core/safetensors.hpp"
-#include "module.hpp"
+#include <xgrad/core/safetensors.hpp>
+#include <xgrad/nn/module.hpp>
 
 namespace xgrad::nn {
 

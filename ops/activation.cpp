@@ -1,16 +1,16 @@
 // Activation functions: forward and backward side by side. Backward formulas use
 // differentiable ops, so they can themselves be differentiated (create_graph); masks that
 // pick a branch are constants computed from saved tensors.
-#include "ops/activation.hpp"
+#include <xgrad/ops/activation.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "core/function.hpp"
-#include "ops/builtin.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/kernels.hpp"
+#include <xgrad/core/function.hpp>
+#include <xgrad/ops/detail/builtin.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/elementwise.hpp>
 
 namespace xgrad {
 namespace {

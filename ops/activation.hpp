@@ -1,6 +1,6 @@
 #pragma once
 // Activation functions. sigmoid and tanh live with the math functions in ops/elementwise.hpp.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

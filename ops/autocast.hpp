@@ -1,6 +1,6 @@
 #pragma once
 // Whether autocast can run products in reduced precision here (see core/autocast.hpp).
-#include "../core/autocast.hpp"
+#include <xgrad/core/autocast.hpp>
 
 namespace xgrad {
 

@@ -1,4 +1,4 @@
-#include "ops/bf16.hpp"
+#include <xgrad/ops/detail/bf16.hpp>
 
 #include <algorithm>
 #include <cstring>

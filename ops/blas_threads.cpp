@@ -1,6 +1,6 @@
-// See ops/blas_threads.hpp. Every build links OpenBLAS (xtensor-blas's LAPACK, and the GEMM
+// See ops/detail/blas_threads.hpp. Every build links OpenBLAS (xtensor-blas's LAPACK, and the GEMM
 // engine when XGRAD_GEMM=openblas), so its controls exist with either GEMM backend.
-#include "ops/blas_threads.hpp"
+#include <xgrad/ops/detail/blas_threads.hpp>
 
 #include <cstdio>
 #include <cstdlib>

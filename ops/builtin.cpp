@@ -1,4 +1,4 @@
-#include "ops/builtin.hpp"
+#include <xgrad/ops/detail/builtin.hpp>
 
 namespace xgrad::ops {
 

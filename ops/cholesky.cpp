@@ -5,20 +5,20 @@
 // column-major is the transpose, so a row-major lower-triangular L is, to LAPACK, the
 // upper-triangular U = Lᵀ: potrf('U') on a symmetric A leaves L in the row-major lower
 // triangle, and L X = B is trtrs('U', 'T') on L's buffer.
-#include "ops/cholesky.hpp"
+#include <xgrad/ops/cholesky.hpp>
 
 #include <xtensor-blas/xblas.hpp>  // defines what xlapack.hpp's cxxlapack needs (ASSERT)
 #include <xtensor-blas/xlapack.hpp>
 
 #include <cmath>
 
-#include "core/function.hpp"
-#include "ops/blas_threads.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/kernels.hpp"
-#include "ops/linalg.hpp"
-#include "ops/reduce.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/function.hpp>
+#include <xgrad/ops/detail/blas_threads.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/linalg.hpp>
+#include <xgrad/ops/reduce.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {
@@ -26,8 +26,8 @@ namespace {
 void check_square(const Tensor& a, const char* op) {
   kernels::check_floating(a, op);
   if (a.dim() != 2 || a.shape()[0] != a.shape()[1]) {
-    throw ShapeError(fmt::format("{}: expected a square 2-D matrix, got shape {}", op,
-                                 shape_str(a.shape())));
+    throw ShapeError(
+        fmt::format("{}: expected a square 2-D matrix, got shape {}", op, shape_str(a.shape())));
   }
 }
 
@@ -42,8 +42,8 @@ struct Cholesky : Function<Cholesky> {
       std::copy_n(raw_data<T>(a), n * n, p);
       if (n == 0) return out;
       blas::initialise_blas();
-      const auto info = cxxlapack::potrf<xt::blas_index_t>('U', xt::blas_index_t(n), p,
-                                                            xt::blas_index_t(n));
+      const auto info =
+          cxxlapack::potrf<xt::blas_index_t>('U', xt::blas_index_t(n), p, xt::blas_index_t(n));
       if (info != 0) {
         throw ValueError(fmt::format(
             "cholesky: the {}x{} matrix is not positive definite (LAPACK potrf info {}: the "
@@ -118,7 +118,8 @@ struct TriangularSolve : Function<TriangularSolve> {
     const Tensor gx = vec ? reshape(g[0], {g[0].shape()[0], 1}) : g[0];
     const Tensor gb = triangular_solve(gx, l, !trans);
     Tensor gl;
-    if (ctx->needs_input_grad(1)) gl = -tril(trans ? mm(x, gb, false, true) : mm(gb, x, false, true));
+    if (ctx->needs_input_grad(1))
+      gl = -tril(trans ? mm(x, gb, false, true) : mm(gb, x, false, true));
     return {vec ? reshape(gb, {gb.shape()[0]}) : gb, gl};
   }
 };
@@ -205,7 +206,8 @@ Tensor logdet(const Tensor& a) {
 Tensor tril(const Tensor& x) {
   kernels::check_floating(x, "tril");
   if (x.dim() != 2) {
-    throw ShapeError(fmt::format("tril: expected a 2-D tensor, got shape {}", shape_str(x.shape())));
+    throw ShapeError(
+        fmt::format("tril: expected a 2-D tensor, got shape {}", shape_str(x.shape())));
   }
   return Tril::apply(x);
 }

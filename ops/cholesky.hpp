@@ -4,7 +4,7 @@
 // matrix helpers their backwards use (tril, diagonal, diag_embed). Factorisations and solves
 // run in LAPACK (potrf, trtrs) through xtensor-blas; every op has a backward written with
 // differentiable ops, so gradients of gradients work too.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

@@ -1,19 +1,19 @@
 // Comparisons and masks: no autograd (their results are bool, which has no gradient), except
 // masked_fill, which is where() and so differentiable in x.
-#include "ops/compare.hpp"
+#include <xgrad/ops/compare.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <functional>
 
-#include "core/creation.hpp"
-#include "core/grad_mode.hpp"
-#include "core/storage.hpp"
-#include "ops/broadcast_walk.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/promote.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/ops/detail/broadcast_walk.hpp>
+#include <xgrad/ops/detail/promote.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {
@@ -21,12 +21,13 @@ namespace {
 /// out[i] = f(a[i], b[i]) into a bool tensor, broadcast; operands promoted to one dtype.
 template <class F>
 Tensor compare(const Tensor& a, const Tensor& b, const char* op, F f) {
-  const auto promoted = promote_pair(a.defined() ? a.detach() : a, b.defined() ? b.detach() : b, op);
+  const auto promoted =
+      promote_pair(a.defined() ? a.detach() : a, b.defined() ? b.detach() : b, op);
   // Named, not a structured binding: clang 14 (the fuzz build) cannot capture bindings in lambdas.
   const Tensor pa = dense(promoted.first);  // views read through contiguous copies
   const Tensor pb = dense(promoted.second);
-  const Shape shape = pa.shape() == pb.shape() ? pa.shape()
-                                               : broadcast_shapes(pa.shape(), pb.shape(), op);
+  const Shape shape =
+      pa.shape() == pb.shape() ? pa.shape() : broadcast_shapes(pa.shape(), pb.shape(), op);
   Tensor out = empty_tensor<bool>(shape);
   bool* po = raw_data<bool>(out);
   visit_dtype(pa.dtype(), [&](auto z) {
@@ -82,18 +83,26 @@ Tensor bool_reduce(const Tensor& x, int64_t dim, bool keepdim, bool is_any, cons
 
 }  // namespace
 
-#define XGRAD_COMPARISON(NAME, OP, SYMBOL)                                             \
-  Tensor NAME(const Tensor& a, const Tensor& b) {                                      \
-    return compare(a, b, #NAME, [](auto x, auto y) { return x SYMBOL y; });             \
-  }                                                                                    \
-  Tensor NAME(const Tensor& a, double b) {                                             \
-    auto [x, s] = scalar_operands(a, b, #NAME);                                        \
-    return NAME(x, s);                                                                 \
-  }                                                                                    \
-  Tensor operator OP(const Tensor& a, const Tensor& b) { return NAME(a, b); }          \
-  Tensor operator OP(const Tensor& a, double b) { return NAME(a, b); }                 \
-  Tensor Tensor::NAME(const Tensor& other) const { return xgrad::NAME(*this, other); } \
-  Tensor Tensor::NAME(double other) const { return xgrad::NAME(*this, other); }
+#define XGRAD_COMPARISON(NAME, OP, SYMBOL)                                  \
+  Tensor NAME(const Tensor& a, const Tensor& b) {                           \
+    return compare(a, b, #NAME, [](auto x, auto y) { return x SYMBOL y; }); \
+  }                                                                         \
+  Tensor NAME(const Tensor& a, double b) {                                  \
+    auto [x, s] = scalar_operands(a, b, #NAME);                             \
+    return NAME(x, s);                                                      \
+  }                                                                         \
+  Tensor operator OP(const Tensor& a, const Tensor& b) {                    \
+    return NAME(a, b);                                                      \
+  }                                                                         \
+  Tensor operator OP(const Tensor& a, double b) {                           \
+    return NAME(a, b);                                                      \
+  }                                                                         \
+  Tensor Tensor::NAME(const Tensor& other) const {                          \
+    return xgrad::NAME(*this, other);                                       \
+  }                                                                         \
+  Tensor Tensor::NAME(double other) const {                                 \
+    return xgrad::NAME(*this, other);                                       \
+  }
 
 XGRAD_COMPARISON(eq, ==, ==)
 XGRAD_COMPARISON(ne, !=, !=)
@@ -166,7 +175,8 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
 static DType scalar_dtype_beside(const Tensor& t, double value) {
   if (is_floating(t.dtype())) return t.dtype();
   const bool integral = std::isfinite(value) && std::trunc(value) == value;
-  if (t.dtype() == DType::Bool) return value == 0 || value == 1 ? DType::Bool : integral ? DType::Int64 : DType::Float32;
+  if (t.dtype() == DType::Bool)
+    return value == 0 || value == 1 ? DType::Bool : integral ? DType::Int64 : DType::Float32;
   return integral ? DType::Int64 : DType::Float32;
 }
 
@@ -180,15 +190,14 @@ Tensor where(const Tensor& cond, double a, const Tensor& b) {
 }
 
 bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
-  auto [pa, pb] = promote_pair(a.defined() ? a.detach() : a, b.defined() ? b.detach() : b,
-                               "allclose");
-  const Tensor close = compare(pa.to(DType::Float64), pb.to(DType::Float64), "allclose",
-                               [&](double x, double y) {
-                                 if (std::isnan(x) || std::isnan(y))
-                                   return equal_nan && std::isnan(x) && std::isnan(y);
-                                 if (x == y) return true;  // equal infinities
-                                 return std::abs(x - y) <= atol + rtol * std::abs(y);
-                               });
+  auto [pa, pb] =
+      promote_pair(a.defined() ? a.detach() : a, b.defined() ? b.detach() : b, "allclose");
+  const Tensor close =
+      compare(pa.to(DType::Float64), pb.to(DType::Float64), "allclose", [&](double x, double y) {
+        if (std::isnan(x) || std::isnan(y)) return equal_nan && std::isnan(x) && std::isnan(y);
+        if (x == y) return true;  // equal infinities
+        return std::abs(x - y) <= atol + rtol * std::abs(y);
+      });
   return all(close).item<bool>();
 }
 

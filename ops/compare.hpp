@@ -5,7 +5,7 @@
 //   auto correct = (logits.argmax(1) == labels).sum().item<int64_t>();
 //   auto y = masked_fill(scores, mask, -1e9);
 // The operators == != < <= > >= & | ~ are declared with Tensor in core/tensor.hpp.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

@@ -3,10 +3,10 @@
 // own gradient is the diagonal again, so gradients of gradients work.
 #include <fmt/format.h>
 
-#include "core/creation.hpp"
-#include "core/function.hpp"
-#include "core/storage.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/function.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {
@@ -20,8 +20,8 @@ DiagLayout diag_layout(const Shape& shape, const Shape& strides, int64_t base, i
                        int64_t d1, int64_t d2) {
   const int64_t s1 = shape[d1], s2 = shape[d2];
   // Entries (i, i + offset) for offset >= 0, (i - offset, i) below the main diagonal.
-  const int64_t len = std::max<int64_t>(
-      offset >= 0 ? std::min(s1, s2 - offset) : std::min(s1 + offset, s2), 0);
+  const int64_t len =
+      std::max<int64_t>(offset >= 0 ? std::min(s1, s2 - offset) : std::min(s1 + offset, s2), 0);
   DiagLayout out;
   for (size_t d = 0; d < shape.size(); ++d) {
     if (static_cast<int64_t>(d) == d1 || static_cast<int64_t>(d) == d2) continue;
@@ -68,10 +68,9 @@ struct Diagonal : Function<Diagonal> {
   }
   // The gradient goes back onto the diagonal (zeros elsewhere).
   static TensorList backward(AutogradContext* ctx, TensorList g) {
-    return {DiagonalBackward::apply(g[0], ctx->input_shape(0),
-                                    ctx->saved_data.get<int64_t>("offset"),
-                                    ctx->saved_data.get<int64_t>("d1"),
-                                    ctx->saved_data.get<int64_t>("d2"))};
+    return {DiagonalBackward::apply(
+        g[0], ctx->input_shape(0), ctx->saved_data.get<int64_t>("offset"),
+        ctx->saved_data.get<int64_t>("d1"), ctx->saved_data.get<int64_t>("d2"))};
   }
 };
 

@@ -1,6 +1,6 @@
 // Elementwise arithmetic and math: forward and backward side by side. Backward formulas use
 // differentiable ops, so they can themselves be differentiated (create_graph).
-#include "ops/elementwise.hpp"
+#include <xgrad/ops/elementwise.hpp>
 
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
@@ -9,13 +9,13 @@
 #include <limits>
 #include <type_traits>
 
-#include "core/creation.hpp"
-#include "core/function.hpp"
-#include "core/numeric_cast.hpp"
-#include "ops/builtin.hpp"
-#include "ops/kernels.hpp"
-#include "ops/promote.hpp"
-#include "ops/reduce.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/numeric_cast.hpp>
+#include <xgrad/core/function.hpp>
+#include <xgrad/ops/detail/builtin.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/detail/promote.hpp>
+#include <xgrad/ops/reduce.hpp>
 
 namespace xgrad {
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 // Elementwise arithmetic and math, with NumPy broadcasting. The operators + - * / on Tensor
 // (declared in core/tensor.hpp) call these.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

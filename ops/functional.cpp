@@ -1,17 +1,17 @@
 // softmax, log_softmax and dropout, composed from differentiable ops so that gradients of any
 // order come for free; the max subtracted for stability is a constant (it cancels).
-#include "ops/functional.hpp"
+#include <xgrad/ops/functional.hpp>
 
 #include <cmath>
 #include <random>
 
-#include "core/creation.hpp"
-#include "core/grad_mode.hpp"
-#include "core/random.hpp"
-#include "ops/builtin.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/kernels.hpp"
-#include "ops/reduce.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/core/random.hpp>
+#include <xgrad/ops/detail/builtin.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/reduce.hpp>
 
 namespace xgrad {
 

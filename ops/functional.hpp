@@ -1,6 +1,6 @@
 #pragma once
 // Neural-network functions that are not losses: softmax, log_softmax, dropout.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

@@ -1,19 +1,19 @@
-// Products through the GEMM backend chosen at build time (ops/gemm_backend.hpp), called
+// Products through the GEMM backend chosen at build time (ops/detail/gemm_backend.hpp), called
 // with leading dimensions so that a block of a matrix is addressed in place: large products
 // are split here into blocks that run as TBB tasks, each a single-threaded backend call.
-#include "ops/gemm.hpp"
+#include <xgrad/ops/detail/gemm.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <vector>
 
-#include "core/autocast.hpp"
-#include "core/parallel.hpp"
-#include "ops/autocast.hpp"
-#include "ops/blas_threads.hpp"
-#include "ops/bf16.hpp"
-#include "ops/gemm_backend.hpp"
+#include <xgrad/core/autocast.hpp>
+#include <xgrad/core/parallel.hpp>
+#include <xgrad/ops/autocast.hpp>
+#include <xgrad/ops/detail/bf16.hpp>
+#include <xgrad/ops/detail/blas_threads.hpp>
+#include <xgrad/ops/detail/gemm_backend.hpp>
 
 namespace xgrad {
 
@@ -21,7 +21,9 @@ bool autocast_available(AutocastDType dtype) {
   return dtype == AutocastDType::None || (dtype == kBFloat16 && blas::backend::has_bf16());
 }
 
-const char* gemm_backend() { return blas::backend::name(); }
+const char* gemm_backend() {
+  return blas::backend::name();
+}
 
 namespace blas {
 namespace {
@@ -50,8 +52,8 @@ int64_t block_length(int64_t size, double flops) {
 
 /// The split into blocks of C.
 template <class T>
-void split_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
-                int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+void split_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda,
+                const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   const double flops = 2.0 * m * n * k;
   if (m >= n) {
     // Blocks of rows of C: rows of op(A) are rows of A, or columns when A is transposed.
@@ -85,17 +87,16 @@ void op_to_bf16(bool t, const float* x, int64_t rows, int64_t cols, int64_t ld, 
 /// [k, width] matrix of its own), because oneDNN's fast bf16 kernels (brgemm) take dense
 /// untransposed operands and fall back to a slower GEMM for strided or transposed ones.
 /// The same split as float32, fixed by the sizes.
-void gemm_bf16_dense(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha,
-                     const float* a, int64_t lda, const float* b, int64_t ldb, float beta,
-                     float* c, int64_t ldc) {
+void gemm_bf16_dense(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                     int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   std::vector<uint16_t> a16(static_cast<size_t>(m * k)), b16(static_cast<size_t>(k * n));
   op_to_bf16(ta, a, ta ? k : m, ta ? m : k, lda, a16.data());
   const double flops = 2.0 * m * n * k;
   if (m >= n) {
     op_to_bf16(tb, b, tb ? n : k, tb ? k : n, ldb, b16.data());
     parallel_for(m, block_length(m, flops), [&](int64_t r0, int64_t r1) {
-      backend::gemm_bf16(false, false, r1 - r0, n, k, alpha, a16.data() + r0 * k, k, b16.data(),
-                         n, beta, c + r0 * ldc, ldc);
+      backend::gemm_bf16(false, false, r1 - r0, n, k, alpha, a16.data() + r0 * k, k, b16.data(), n,
+                         beta, c + r0 * ldc, ldc);
     });
   } else {
     const int64_t cols = block_length(n, flops);

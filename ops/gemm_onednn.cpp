@@ -14,7 +14,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <tuple>
 
-#include "ops/gemm_backend.hpp"
+#include <xgrad/ops/detail/gemm_backend.hpp>
 
 namespace xgrad::blas::backend {
 namespace {
@@ -46,14 +46,17 @@ struct Bf16Matmul {
   dnnl::matmul primitive;
   dnnl::memory src, weights, dst;
 };
-using Key = std::tuple<bool, bool, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, float, float>;
+using Key =
+    std::tuple<bool, bool, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, float, float>;
 
-Bf16Matmul make_matmul(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha,
-                       int64_t lda, int64_t ldb, float beta, int64_t ldc) {
+Bf16Matmul make_matmul(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, int64_t lda,
+                       int64_t ldb, float beta, int64_t ldc) {
   using dt = dnnl::memory::data_type;
   // Transposes are strides: op(A) [m, k] reads A (stored [k, m] when transposed) column-wise.
-  const dnnl::memory::desc src({m, k}, dt::bf16, ta ? dnnl::memory::dims{1, lda} : dnnl::memory::dims{lda, 1});
-  const dnnl::memory::desc wei({k, n}, dt::bf16, tb ? dnnl::memory::dims{1, ldb} : dnnl::memory::dims{ldb, 1});
+  const dnnl::memory::desc src({m, k}, dt::bf16,
+                               ta ? dnnl::memory::dims{1, lda} : dnnl::memory::dims{lda, 1});
+  const dnnl::memory::desc wei({k, n}, dt::bf16,
+                               tb ? dnnl::memory::dims{1, ldb} : dnnl::memory::dims{ldb, 1});
   const dnnl::memory::desc dst({m, n}, dt::f32, dnnl::memory::dims{ldc, 1});
   dnnl::primitive_attr attr;
   if (alpha != 1.f) attr.set_output_scales(0, {alpha});
@@ -69,7 +72,9 @@ Bf16Matmul make_matmul(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float 
 
 }  // namespace
 
-const char* name() { return "onednn"; }
+const char* name() {
+  return "onednn";
+}
 
 void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
            int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
@@ -107,8 +112,8 @@ void gemm_bf16(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, c
   mm.src.set_data_handle(const_cast<uint16_t*>(a));
   mm.weights.set_data_handle(const_cast<uint16_t*>(b));
   mm.dst.set_data_handle(c);
-  mm.primitive.execute(stream, {{DNNL_ARG_SRC, mm.src}, {DNNL_ARG_WEIGHTS, mm.weights},
-                                {DNNL_ARG_DST, mm.dst}});
+  mm.primitive.execute(
+      stream, {{DNNL_ARG_SRC, mm.src}, {DNNL_ARG_WEIGHTS, mm.weights}, {DNNL_ARG_DST, mm.dst}});
   stream.wait();
 }
 

@@ -3,11 +3,13 @@
 // autocast falls back to float32.
 #include <cblas.h>
 
-#include "ops/gemm_backend.hpp"
+#include <xgrad/ops/detail/gemm_backend.hpp>
 
 namespace xgrad::blas::backend {
 
-const char* name() { return "openblas"; }
+const char* name() {
+  return "openblas";
+}
 
 void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
            int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
@@ -21,7 +23,9 @@ void dgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, cons
               k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-bool has_bf16() { return false; }
+bool has_bf16() {
+  return false;
+}
 
 void gemm_bf16(bool, bool, int64_t, int64_t, int64_t, float, const uint16_t*, int64_t,
                const uint16_t*, int64_t, float, float*, int64_t) {}

@@ -2,18 +2,18 @@
 // Ellipsis) is one view op (select, slice, unsqueeze), so the result of basic indexing is a
 // view and index_put_ writes through it; a tensor index (int64 rows, bool mask) copies, as
 // in libtorch, and index_put_ with one scatters row by row or through where().
-#include "ops/index.hpp"
+#include <xgrad/ops/index.hpp>
 
 #include <fmt/format.h>
 
 #include <limits>
 
-#include "core/creation.hpp"
-#include "core/grad_mode.hpp"
-#include "core/storage.hpp"
-#include "ops/compare.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/ops/compare.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {
@@ -27,7 +27,8 @@ int64_t consumed_dims(const std::vector<TensorIndex>& indices, const char* op) {
   for (const auto& i : indices) {
     if (i.kind() == Kind::Integer || i.kind() == Kind::Slice) ++used;
     if (i.kind() == Kind::Tensor) {
-      if (!i.tensor().defined()) throw ValueError(fmt::format("{}: an index tensor is undefined", op));
+      if (!i.tensor().defined())
+        throw ValueError(fmt::format("{}: an index tensor is undefined", op));
       used += i.tensor().dtype() == DType::Bool ? std::max<int64_t>(i.tensor().dim(), 1) : 1;
     }
     if (i.kind() == Kind::Ellipsis && ++ellipses > 1)
@@ -41,8 +42,8 @@ int64_t consumed_dims(const std::vector<TensorIndex>& indices, const char* op) {
 Tensor masked_rows(const Tensor& x, int64_t dim, const Tensor& mask, const char* op) {
   const int64_t md = std::max<int64_t>(mask.dim(), 1);
   if (dim + md > x.dim()) {
-    throw IndexError(fmt::format("{}: a mask of shape {} does not fit shape {} at dimension {}",
-                                 op, shape_str(mask.shape()), shape_str(x.shape()), dim));
+    throw IndexError(fmt::format("{}: a mask of shape {} does not fit shape {} at dimension {}", op,
+                                 shape_str(mask.shape()), shape_str(x.shape()), dim));
   }
   for (int64_t k = 0; k < mask.dim(); ++k) {
     if (mask.shape()[k] != x.shape()[dim + k]) {
@@ -161,7 +162,7 @@ const Tensor& Tensor::index_put_(const std::vector<indexing::TensorIndex>& indic
     {
       NoGradGuard no_grad;
       v = xgrad::expand(value.dtype() == dtype() ? value.detach() : value.detach().to(dtype()),
-                 target_shape_probe.shape());
+                        target_shape_probe.shape());
     }
     const std::vector<double> rows = ids.to_vector();
     for (size_t k = 0; k < rows.size(); ++k) {

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::indexing {
 
@@ -46,10 +46,10 @@ class TensorIndex {
   enum class Kind { Integer, Slice, None, Ellipsis, Tensor };
   template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int> = 0>
   TensorIndex(I i) : kind_(Kind::Integer), integer_(static_cast<int64_t>(i)) {}  // NOLINT
-  TensorIndex(Slice s) : kind_(Kind::Slice), slice_(s) {}                       // NOLINT
+  TensorIndex(Slice s) : kind_(Kind::Slice), slice_(s) {}                        // NOLINT
   TensorIndex(NoneIndexType) : kind_(Kind::None) {}                              // NOLINT
   TensorIndex(EllipsisIndexType) : kind_(Kind::Ellipsis) {}                      // NOLINT
-  TensorIndex(xgrad::Tensor t) : kind_(Kind::Tensor), tensor_(std::move(t)) {}  // NOLINT
+  TensorIndex(xgrad::Tensor t) : kind_(Kind::Tensor), tensor_(std::move(t)) {}   // NOLINT
 
   Kind kind() const { return kind_; }
   int64_t integer() const { return integer_; }

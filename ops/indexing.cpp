@@ -1,16 +1,16 @@
 // Indexing: slice, select / operator[], index_select, gather, and the scatter-adds that are
 // their gradients. Each scatter-add is itself a differentiable op whose gradient is the
 // matching gather, so gradients of gradients work.
-#include "ops/indexing.hpp"
+#include <xgrad/ops/indexing.hpp>
 
 #include <algorithm>
 #include <limits>
 
-#include "core/creation.hpp"
-#include "core/function.hpp"
-#include "ops/kernels.hpp"
-#include "ops/registry.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/function.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/registry.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {

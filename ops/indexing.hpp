@@ -4,7 +4,7 @@
 // copy. Gradients flow back to the indexed positions (summed where an index
 // repeats). Float32, float64 and int64 data (int64 is never differentiable). Index tensors are
 // int64. Included by ops/shape.hpp.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

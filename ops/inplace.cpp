@@ -3,9 +3,9 @@
 // tensor that requires grad in place is refused while grad mode is on.
 #include <fmt/format.h>
 
-#include "core/creation.hpp"
-#include "core/grad_mode.hpp"
-#include "ops/kernels.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
 
 namespace xgrad {
 namespace {

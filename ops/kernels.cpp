@@ -1,4 +1,4 @@
-#include "ops/kernels.hpp"
+#include <xgrad/ops/detail/kernels.hpp>
 
 namespace xgrad::kernels {
 

@@ -1,14 +1,14 @@
 // Matrix products through BLAS gemm (xtensor-blas over OpenBLAS). Transposes never
 // materialise: they become gemm's transpose flags, in forward and in backward.
-#include "ops/linalg.hpp"
+#include <xgrad/ops/linalg.hpp>
 
-#include "core/autocast.hpp"
-#include "core/function.hpp"
-#include "ops/builtin.hpp"
-#include "ops/gemm.hpp"
-#include "ops/kernels.hpp"
-#include "ops/reduce.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/autocast.hpp>
+#include <xgrad/core/function.hpp>
+#include <xgrad/ops/detail/builtin.hpp>
+#include <xgrad/ops/detail/gemm.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/reduce.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // Matrix products, through BLAS gemm.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

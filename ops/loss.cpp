@@ -1,20 +1,20 @@
 // Loss functions: forward and backward side by side. Most are composed from differentiable
 // ops; cross-entropy and BCE-with-logits are fused for stability and speed, with backward
 // formulas that are themselves differentiable.
-#include "ops/loss.hpp"
+#include <xgrad/ops/loss.hpp>
 
 #include <cmath>
 
-#include "core/creation.hpp"
-#include "core/function.hpp"
-#include "core/grad_mode.hpp"
-#include "ops/activation.hpp"
-#include "ops/builtin.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/functional.hpp"
-#include "ops/kernels.hpp"
-#include "ops/reduce.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/function.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/ops/activation.hpp>
+#include <xgrad/ops/detail/builtin.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/functional.hpp>
+#include <xgrad/ops/reduce.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // Loss functions, each with a reduction over the per-element losses.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

@@ -3,9 +3,9 @@
 // their batch dims broadcast (expand, whose backward sums), flattened into one bmm.
 #include <fmt/format.h>
 
-#include "ops/kernels.hpp"
-#include "ops/linalg.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/linalg.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 
@@ -26,17 +26,18 @@ Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, double bet
 Tensor matmul_broadcast(const Tensor& a, const Tensor& b) {
   kernels::check_binary(a, b, "matmul");
   if (a.dim() == 0 || b.dim() == 0) {
-    throw ShapeError(fmt::format("matmul: both operands need at least one dimension, got {} "
-                                 "and {} (use * for a scalar)",
-                                 shape_str(a.shape()), shape_str(b.shape())));
+    throw ShapeError(
+        fmt::format("matmul: both operands need at least one dimension, got {} "
+                    "and {} (use * for a scalar)",
+                    shape_str(a.shape()), shape_str(b.shape())));
   }
-  const Tensor a2 = a.dim() == 1 ? unsqueeze(a, 0) : a;   // [k] -> [1, k]
-  const Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;   // [k] -> [k, 1]
+  const Tensor a2 = a.dim() == 1 ? unsqueeze(a, 0) : a;  // [k] -> [1, k]
+  const Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;  // [k] -> [k, 1]
   const int64_t m = a2.shape()[a2.dim() - 2], k = a2.shape()[a2.dim() - 1];
   const int64_t kb = b2.shape()[b2.dim() - 2], n = b2.shape()[b2.dim() - 1];
   if (k != kb) {
-    throw ShapeError(fmt::format("matmul: inner sizes differ: {} and {} (shapes {} and {})", k,
-                                 kb, shape_str(a.shape()), shape_str(b.shape())));
+    throw ShapeError(fmt::format("matmul: inner sizes differ: {} and {} (shapes {} and {})", k, kb,
+                                 shape_str(a.shape()), shape_str(b.shape())));
   }
   const Shape batch_a(a2.shape().begin(), a2.shape().end() - 2);
   const Shape batch_b(b2.shape().begin(), b2.shape().end() - 2);
@@ -44,10 +45,10 @@ Tensor matmul_broadcast(const Tensor& a, const Tensor& b) {
   try {
     batch = broadcast_shapes(batch_a, batch_b, "matmul");
   } catch (const ShapeError&) {
-    throw ShapeError(fmt::format("matmul: batch dimensions {} and {} cannot be broadcast (shapes "
-                                 "{} and {})",
-                                 shape_str(batch_a), shape_str(batch_b), shape_str(a.shape()),
-                                 shape_str(b.shape())));
+    throw ShapeError(fmt::format(
+        "matmul: batch dimensions {} and {} cannot be broadcast (shapes "
+        "{} and {})",
+        shape_str(batch_a), shape_str(batch_b), shape_str(a.shape()), shape_str(b.shape())));
   }
   const int64_t count = shape_numel(batch);
   auto to3 = [&](const Tensor& t, int64_t r, int64_t c) {

@@ -1,17 +1,17 @@
 // Promotion of int64/bool operands and the integer kernels (no autograd: integers have no
 // gradient). Broadcasting uses per-dimension strides with 0 for a broadcast dimension.
-#include "ops/promote.hpp"
+#include <xgrad/ops/detail/promote.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/creation.hpp"
-#include "core/storage.hpp"
-#include "ops/broadcast_walk.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/ops/detail/broadcast_walk.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {
@@ -138,8 +138,8 @@ Tensor integral_reduce(const Tensor& x, const Shape& dims, bool keepdim, char ki
     const int64_t* pc = raw_data<int64_t>(cur);
     int64_t* po = raw_data<int64_t>(out);
     if (kind != '+' && s[d] == 0)
-      throw ValueError(fmt::format("{}: cannot reduce dimension {} of size 0 (shape {})", op, d,
-                                   shape_str(s)));
+      throw ValueError(
+          fmt::format("{}: cannot reduce dimension {} of size 0 (shape {})", op, d, shape_str(s)));
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t in = 0; in < inner; ++in) {
         const int64_t* line = pc + o * s[d] * inner + in;
@@ -182,9 +182,8 @@ Tensor promoted_where(const Tensor& cond, const Tensor& a, const Tensor& b) {
     const bool* xc = raw_data<bool>(c);
     T* po = raw_data<T>(out);
     // Two passes of the two-operand walker: first take a where cond, then b elsewhere.
-    for_each_broadcast(shape, c.shape(), pa.shape(), [&](int64_t i, int64_t ic, int64_t ia) {
-      po[i] = xc[ic] ? xa[ia] : T{};
-    });
+    for_each_broadcast(shape, c.shape(), pa.shape(),
+                       [&](int64_t i, int64_t ic, int64_t ia) { po[i] = xc[ic] ? xa[ia] : T{}; });
     for_each_broadcast(shape, c.shape(), pb.shape(), [&](int64_t i, int64_t ic, int64_t ib) {
       if (!xc[ic]) po[i] = xb[ib];
     });

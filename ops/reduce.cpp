@@ -1,5 +1,5 @@
 // Reductions: forward and backward side by side.
-#include "ops/reduce.hpp"
+#include <xgrad/ops/reduce.hpp>
 
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
@@ -9,12 +9,12 @@
 #include <cmath>
 #include <limits>
 
-#include "core/function.hpp"
-#include "ops/builtin.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/kernels.hpp"
-#include "ops/promote.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/function.hpp>
+#include <xgrad/ops/detail/builtin.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/detail/promote.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {
@@ -236,10 +236,10 @@ Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim) {
 
 Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim) {
   if (needs_promotion(x)) {
-    throw DTypeError(fmt::format(
-        "mean: the mean of a {} tensor is not defined (as in libtorch); convert first: "
-        "x.to(xgrad::kFloat32).mean()",
-        dtype_name(x.dtype())));
+    throw DTypeError(
+        fmt::format("mean: the mean of a {} tensor is not defined (as in libtorch); convert first: "
+                    "x.to(xgrad::kFloat32).mean()",
+                    dtype_name(x.dtype())));
   }
   kernels::check_floating(x, "mean");
   const auto axes = reduce_axes(x, dims, "mean");
@@ -327,7 +327,8 @@ template <bool kMax>
 Tensor arg_extremum(const Tensor& x_in, int64_t dim, bool keepdim, const char* name) {
   if (!x_in.defined()) throw ValueError(fmt::format("{}: the tensor is undefined", name));
   if (x_in.dtype() == DType::Bool) {
-    throw DTypeError(fmt::format("{}: not defined for a bool tensor (convert it first: x.to(xg::kLong))", name));
+    throw DTypeError(
+        fmt::format("{}: not defined for a bool tensor (convert it first: x.to(xg::kLong))", name));
   }
   const Tensor x = dense(x_in);  // a view is read through a contiguous copy
   const int64_t d = normalize_dim(dim, x.dim(), name);

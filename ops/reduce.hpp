@@ -1,6 +1,6 @@
 #pragma once
 // Reductions over all elements or over a list of dimensions.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

@@ -6,12 +6,12 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/function.hpp"
-#include "core/storage.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/kernels.hpp"
-#include "ops/reduce.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/function.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/reduce.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 namespace {
@@ -88,16 +88,18 @@ Tensor order_indices(const Tensor& x_in, const Slab& s, int64_t k, bool descendi
           return va < vb;
         };
         if (descending)
-          std::stable_sort(idx.begin(), idx.end(), [&](int64_t a, int64_t b) { return less(b, a); });
+          std::stable_sort(idx.begin(), idx.end(),
+                           [&](int64_t a, int64_t b) { return less(b, a); });
         else
           std::stable_sort(idx.begin(), idx.end(), less);
         for (int64_t j = 0; j < k; ++j) po[(o * k + j) * s.inner + in] = idx[j];
       }
   };
   if (x.dtype() == DType::Bool)
-    throw DTypeError(fmt::format("{}: bool tensors cannot be ordered; convert with "
-                                 ".to(xgrad::kInt64) first",
-                                 op));
+    throw DTypeError(
+        fmt::format("{}: bool tensors cannot be ordered; convert with "
+                    ".to(xgrad::kInt64) first",
+                    op));
   visit_dtype(x.dtype(), [&](auto z) {
     if constexpr (!std::is_same_v<decltype(z), bool>) run(z);
   });
@@ -105,7 +107,6 @@ Tensor order_indices(const Tensor& x_in, const Slab& s, int64_t k, bool descendi
 }
 
 }  // namespace
-
 
 Tensor std(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim) {
   return sqrt(var(x, dims, unbiased, keepdim));
@@ -127,9 +128,10 @@ ValuesIndices topk(const Tensor& x, int64_t k, int64_t dim, bool largest, bool s
   if (!x.defined()) throw ValueError("topk: the tensor is undefined");
   const Slab s = slab(x, dim, "topk");
   if (k < 0 || k > s.size) {
-    throw ValueError(fmt::format("topk: k = {} is out of range for dimension {} of size {} "
-                                 "(shape {})",
-                                 k, dim, s.size, shape_str(x.shape())));
+    throw ValueError(
+        fmt::format("topk: k = {} is out of range for dimension {} of size {} "
+                    "(shape {})",
+                    k, dim, s.size, shape_str(x.shape())));
   }
   // Sorted either way (a partial sort would not save much at these sizes).
   const Tensor indices = order_indices(x, s, k, largest, "topk");

@@ -1,4 +1,4 @@
-#include "ops/registry.hpp"
+#include <xgrad/ops/registry.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <mutex>
 
-#include "core/error.hpp"
-#include "ops/builtin.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/ops/detail/builtin.hpp>
 
 namespace xgrad::ops {
 namespace {

@@ -15,9 +15,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "../core/attrs.hpp"
-#include "../core/registry.hpp"
-#include "../core/tensor.hpp"
+#include <xgrad/core/attrs.hpp>
+#include <xgrad/core/registry.hpp>
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::ops {
 
@@ -92,6 +92,5 @@ struct Registrar {
 
 /// Registers a Function<T> op under T::name, at namespace scope, once per program.
 ///   Example: XGRAD_REGISTER_OP(Swish);
-#define XGRAD_REGISTER_OP(T)                           \
-  XGRAD_REGISTER(::xgrad::ops::op_registry(), T::name, \
-                 ::xgrad::ops::detail::schema_of<T>())
+#define XGRAD_REGISTER_OP(T) \
+  XGRAD_REGISTER(::xgrad::ops::op_registry(), T::name, ::xgrad::ops::detail::schema_of<T>())

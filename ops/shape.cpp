@@ -1,15 +1,15 @@
 // Shape manipulation: forward and backward side by side.
-#include "ops/shape.hpp"
+#include <xgrad/ops/shape.hpp>
 
 #include <xtensor/xbroadcast.hpp>
 #include <xtensor/xmanipulation.hpp>
 
 #include <algorithm>
 
-#include "core/function.hpp"
-#include "ops/builtin.hpp"
-#include "ops/kernels.hpp"
-#include "ops/reduce.hpp"
+#include <xgrad/core/function.hpp>
+#include <xgrad/ops/detail/builtin.hpp>
+#include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/reduce.hpp>
 
 namespace xgrad {
 namespace {

@@ -6,8 +6,8 @@
 // index_select, gather) are in ops/indexing.hpp.
 #include <vector>
 
-#include "../core/tensor.hpp"
-#include "indexing.hpp"
+#include <xgrad/core/tensor.hpp>
+#include <xgrad/ops/indexing.hpp>
 
 namespace xgrad {
 

@@ -1,9 +1,9 @@
 // narrow, chunk, expand_as and one_hot: conveniences over slice, split and expand.
 #include <fmt/format.h>
 
-#include "core/creation.hpp"
-#include "core/storage.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 
@@ -13,9 +13,10 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   const int64_t size = x.shape()[d];
   if (start < 0) start += size;
   if (start < 0 || length < 0 || start + length > size) {
-    throw IndexError(fmt::format("narrow: start {} and length {} do not fit dimension {} of "
-                                 "size {} (shape {})",
-                                 start, length, dim, size, shape_str(x.shape())));
+    throw IndexError(
+        fmt::format("narrow: start {} and length {} do not fit dimension {} of "
+                    "size {} (shape {})",
+                    start, length, dim, size, shape_str(x.shape())));
   }
   return slice(x, d, start, start + length);
 }
@@ -37,9 +38,10 @@ Tensor expand_as(const Tensor& x, const Tensor& other) {
 Tensor one_hot(const Tensor& labels, int64_t num_classes) {
   if (!labels.defined()) throw ValueError("one_hot: the tensor is undefined");
   if (labels.dtype() != DType::Int64) {
-    throw DTypeError(fmt::format("one_hot: class indices must be int64, got {} (convert with "
-                                 ".to(xgrad::kInt64))",
-                                 dtype_name(labels.dtype())));
+    throw DTypeError(
+        fmt::format("one_hot: class indices must be int64, got {} (convert with "
+                    ".to(xgrad::kInt64))",
+                    dtype_name(labels.dtype())));
   }
   const Tensor dense_labels = dense(labels);  // a view is read through a contiguous copy
   const int64_t* pl = raw_data<int64_t>(dense_labels);
@@ -54,8 +56,8 @@ Tensor one_hot(const Tensor& labels, int64_t num_classes) {
   int64_t* po = raw_data<int64_t>(out);
   for (int64_t i = 0; i < n; ++i) {
     if (pl[i] < 0 || pl[i] >= num_classes) {
-      throw IndexError(fmt::format("one_hot: class {} at position {} is outside [0, {})", pl[i],
-                                   i, num_classes));
+      throw IndexError(fmt::format("one_hot: class {} at position {} is outside [0, {})", pl[i], i,
+                                   num_classes));
     }
     po[i * num_classes + pl[i]] = 1;
   }

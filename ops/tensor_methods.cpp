@@ -7,17 +7,17 @@
 #include <cmath>
 #include <limits>
 
-#include "core/creation.hpp"
-#include "core/grad_mode.hpp"
-#include "core/storage.hpp"
-#include "ops/activation.hpp"
-#include "ops/compare.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/functional.hpp"
-#include "ops/linalg.hpp"
-#include "ops/promote.hpp"
-#include "ops/reduce.hpp"
-#include "ops/shape.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/ops/activation.hpp>
+#include <xgrad/ops/compare.hpp>
+#include <xgrad/ops/detail/promote.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/functional.hpp>
+#include <xgrad/ops/linalg.hpp>
+#include <xgrad/ops/reduce.hpp>
+#include <xgrad/ops/shape.hpp>
 
 namespace xgrad {
 
@@ -256,23 +256,31 @@ void integral_compound(const Tensor& self, double c, char op) {
 }  // namespace
 
 Tensor& Tensor::operator+=(double value) {
-  if (needs_promotion(*this)) integral_compound(*this, value, '+');
-  else add_(value);
+  if (needs_promotion(*this))
+    integral_compound(*this, value, '+');
+  else
+    add_(value);
   return *this;
 }
 Tensor& Tensor::operator-=(double value) {
-  if (needs_promotion(*this)) integral_compound(*this, value, '-');
-  else add_(-value);
+  if (needs_promotion(*this))
+    integral_compound(*this, value, '-');
+  else
+    add_(-value);
   return *this;
 }
 Tensor& Tensor::operator*=(double value) {
-  if (needs_promotion(*this)) integral_compound(*this, value, '*');
-  else mul_(value);
+  if (needs_promotion(*this))
+    integral_compound(*this, value, '*');
+  else
+    mul_(value);
   return *this;
 }
 Tensor& Tensor::operator/=(double value) {
-  if (needs_promotion(*this)) integral_compound(*this, value, '/');
-  else div_(value);
+  if (needs_promotion(*this))
+    integral_compound(*this, value, '/');
+  else
+    div_(value);
   return *this;
 }
 

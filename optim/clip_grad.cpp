@@ -1,10 +1,10 @@
-#include "optim/clip_grad.hpp"
+#include <xgrad/optim/clip_grad.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
 
 namespace xgrad::optim {
 namespace {

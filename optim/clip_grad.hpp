@@ -9,7 +9,7 @@
 #include <limits>
 #include <vector>
 
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad::optim {
 

@@ -3,7 +3,7 @@
 // in optim/ (it works on tensors, not modules). Placed in optim/ since nn/ never includes it.
 #include <vector>
 
-#include "clip_grad.hpp"
+#include <xgrad/optim/clip_grad.hpp>
 
 namespace xgrad::nn::utils {
 /// libtorch's torch::nn::utils::clip_grad_norm_: optim::clip_grad_norm under that name.

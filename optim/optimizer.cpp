@@ -1,13 +1,13 @@
 // The optimizer driver: groups, lazily created state, the step loop, zero_grad.
-#include "optim/optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 #include <fmt/format.h>
 
 #include <unordered_set>
 
-#include "core/grad_mode.hpp"
-#include "core/shape.hpp"
-#include "core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/core/shape.hpp>
 
 namespace xgrad::optim {
 

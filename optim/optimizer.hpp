@@ -30,11 +30,11 @@
 #include <utility>
 #include <vector>
 
-#include "../core/error.hpp"
-#include "../core/safetensors.hpp"
-#include "../core/tensor.hpp"
-#include "option_fields.hpp"
-#include "options.hpp"
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/safetensors.hpp>
+#include <xgrad/core/tensor.hpp>
+#include <xgrad/optim/option_fields.hpp>
+#include <xgrad/optim/options.hpp>
 
 namespace xgrad::optim {
 

@@ -16,11 +16,11 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "core/bounded_json.hpp"
-#include "core/shape.hpp"
-#include "core/storage.hpp"
-#include "optim/optimizer.hpp"
-#include "optim/state_json.hpp"
+#include <xgrad/core/detail/bounded_json.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/shape.hpp>
+#include <xgrad/optim/detail/state_json.hpp>
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 namespace {

@@ -2,16 +2,16 @@
 // Every optimizer, the driver and the registry in one include.
 //   #include <xgrad/optim/optimizers.hpp>
 //   auto opt = xgrad::optim::make("adam", params, {{"lr", 1e-3}});
-#include "optimizers/adadelta.hpp"
-#include "optimizers/adagrad.hpp"
-#include "optimizers/adam.hpp"
-#include "optimizers/adamax.hpp"
-#include "optimizers/adamw.hpp"
-#include "optimizers/lbfgs.hpp"
-#include "optimizers/nadam.hpp"
-#include "optimizer.hpp"
-#include "options.hpp"
-#include "optimizers/radam.hpp"
-#include "optimizers/registry.hpp"
-#include "optimizers/rmsprop.hpp"
-#include "optimizers/sgd.hpp"
+#include <xgrad/optim/optimizer.hpp>
+#include <xgrad/optim/optimizers/adadelta.hpp>
+#include <xgrad/optim/optimizers/adagrad.hpp>
+#include <xgrad/optim/optimizers/adam.hpp>
+#include <xgrad/optim/optimizers/adamax.hpp>
+#include <xgrad/optim/optimizers/adamw.hpp>
+#include <xgrad/optim/optimizers/lbfgs.hpp>
+#include <xgrad/optim/optimizers/nadam.hpp>
+#include <xgrad/optim/optimizers/radam.hpp>
+#include <xgrad/optim/optimizers/registry.hpp>
+#include <xgrad/optim/optimizers/rmsprop.hpp>
+#include <xgrad/optim/optimizers/sgd.hpp>
+#include <xgrad/optim/options.hpp>

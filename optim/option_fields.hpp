@@ -58,15 +58,15 @@ struct OptionProbe {
 template <class D, int Line, class = void>
 struct HasOptionAt : std::false_type {};
 template <class D, int Line>
-struct HasOptionAt<D, Line,
-                   std::void_t<decltype(D::xgrad_option_(std::integral_constant<int, Line>{},
-                                                         std::declval<D&>(),
-                                                         std::declval<OptionProbe&>()))>>
-    : std::true_type {};
+struct HasOptionAt<
+    D, Line,
+    std::void_t<decltype(D::xgrad_option_(std::integral_constant<int, Line>{}, std::declval<D&>(),
+                                          std::declval<OptionProbe&>()))>> : std::true_type {};
 
 template <class D, int Line, class Self, class F>
 inline void visit_option_at(Self& self, F& f) {
-  if constexpr (HasOptionAt<D, Line>::value) D::xgrad_option_(std::integral_constant<int, Line>{}, self, f);
+  if constexpr (HasOptionAt<D, Line>::value)
+    D::xgrad_option_(std::integral_constant<int, Line>{}, self, f);
 }
 
 template <class D, class Self, class F, int... I>
@@ -85,24 +85,24 @@ inline void for_each_option(Self& self, F& f) {
 
 /// Starts an options struct: its name (errors, state files: "Adam") and its field list, which
 /// the XGRAD_OPTION lines after it fill.  Example: XGRAD_OPTIONS("Adam");
-#define XGRAD_OPTIONS(display_name)                                 \
- public:                                                            \
-  static constexpr const char* kName = display_name;                \
-  static constexpr int xgrad_options_line_ = __LINE__;              \
-  template <class Self, class F>                                    \
-  static void fields(Self& self, F&& f) {                           \
-    ::xgrad::optim::detail::for_each_option(self, f);               \
-  }                                                                 \
+#define XGRAD_OPTIONS(display_name)                    \
+ public:                                               \
+  static constexpr const char* kName = display_name;   \
+  static constexpr int xgrad_options_line_ = __LINE__; \
+  template <class Self, class F>                       \
+  static void fields(Self& self, F&& f) {              \
+    ::xgrad::optim::detail::for_each_option(self, f);  \
+  }                                                    \
   static_assert(true, "XGRAD_OPTIONS is followed by a semicolon")
 
 /// One option, declared once: field, getter, chainable setter and its entry in the struct's
 /// field list under its own name.  Example: XGRAD_OPTION(Betas, betas) = {0.9, 0.999};
-#define XGRAD_OPTION(T, name)                                                                 \
- public:                                                                                      \
-  static_assert(__LINE__ - xgrad_options_line_ <= ::xgrad::optim::detail::kMaxOptionLines,    \
-                "XGRAD_OPTION " #name " is too far below XGRAD_OPTIONS: move it up");        \
-  template <class Self, class F>                                                              \
-  static void xgrad_option_(std::integral_constant<int, __LINE__>, Self& self, F& f) {        \
-    f(#name, self.name##_);                                                                   \
-  }                                                                                           \
+#define XGRAD_OPTION(T, name)                                                              \
+ public:                                                                                   \
+  static_assert(__LINE__ - xgrad_options_line_ <= ::xgrad::optim::detail::kMaxOptionLines, \
+                "XGRAD_OPTION " #name " is too far below XGRAD_OPTIONS: move it up");      \
+  template <class Self, class F>                                                           \
+  static void xgrad_option_(std::integral_constant<int, __LINE__>, Self& self, F& f) {     \
+    f(#name, self.name##_);                                                                \
+  }                                                                                        \
   XGRAD_ARG(T, name)

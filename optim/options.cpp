@@ -1,9 +1,9 @@
 // The unknown-key check for name-keyed options.
-#include "optim/options.hpp"
+#include <xgrad/optim/options.hpp>
 
 #include <fmt/format.h>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::optim {
 

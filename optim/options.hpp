@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/value.hpp"
+#include <xgrad/core/value.hpp>
 
 namespace xgrad::optim {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <type_traits>
 
-#include "../core/safetensors.hpp"
-#include "../nn/serialize.hpp"
-#include "optimizer.hpp"
-#include "schedulers/scheduler.hpp"
+#include <xgrad/core/safetensors.hpp>
+#include <xgrad/nn/serialize.hpp>
+#include <xgrad/optim/optimizer.hpp>
+#include <xgrad/optim/schedulers/scheduler.hpp>
 
 namespace xgrad {
 
@@ -27,7 +27,8 @@ inline void load(Tensor& tensor, const std::string& path) {
   auto tensors = load_tensors(path);
   auto it = tensors.find("tensor");
   if (it == tensors.end() || tensors.size() != 1)
-    throw IOError("load: '" + path + "' was not written by xgrad::save(tensor, path) (it needs "
+    throw IOError("load: '" + path +
+                  "' was not written by xgrad::save(tensor, path) (it needs "
                   "exactly one entry named \"tensor\"; use load_tensors for other files)");
   tensor = it->second;
 }
@@ -65,15 +66,17 @@ inline void load(optim::LRScheduler& scheduler, const std::string& path) {
 }
 /// The same through the pointer make_scheduler returns (or a shared_ptr).
 ///   Example: auto sched = make_scheduler("step", opt, {{"step_size", 10}}); xgrad::save(sched, path);
-template <class P, std::enable_if_t<std::is_base_of_v<optim::LRScheduler,
-                                                      std::decay_t<decltype(*std::declval<P>())>>,
-                                    int> = 0>
+template <
+    class P,
+    std::enable_if_t<
+        std::is_base_of_v<optim::LRScheduler, std::decay_t<decltype(*std::declval<P>())>>, int> = 0>
 void save(const P& scheduler, const std::string& path) {
   scheduler->save(path);
 }
-template <class P, std::enable_if_t<std::is_base_of_v<optim::LRScheduler,
-                                                      std::decay_t<decltype(*std::declval<P>())>>,
-                                    int> = 0>
+template <
+    class P,
+    std::enable_if_t<
+        std::is_base_of_v<optim::LRScheduler, std::decay_t<decltype(*std::declval<P>())>>, int> = 0>
 void load(const P& scheduler, const std::string& path) {
   scheduler->load(path);
 }

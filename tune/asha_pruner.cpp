@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "tune/pruner.hpp"
-#include "tune/sampler.hpp"
+#include <xgrad/tune/pruner.hpp>
+#include <xgrad/tune/sampler.hpp>
 
 namespace xgrad::tune {
 namespace {
@@ -43,7 +43,8 @@ class AshaPruner : public Pruner {
       auto it = t.intermediate.lower_bound(rung_step);  // its value at the rung
       if (it != t.intermediate.end() && !std::isnan(it->second)) values.push_back(it->second);
     }
-    std::sort(values.begin(), values.end(), [&](double a, double b) { return better(a, b, direction); });
+    std::sort(values.begin(), values.end(),
+              [&](double a, double b) { return better(a, b, direction); });
     int64_t promotable = int64_t(values.size()) / eta_ - 1;
     if (promotable < 0) promotable = 0;
     return better(values[size_t(promotable)], mine, direction);
@@ -57,7 +58,7 @@ class AshaPruner : public Pruner {
 
 std::unique_ptr<Pruner> make_asha_pruner(const ValueMap& o) {
   check_options("pruner 'asha'", o,
-                        {"min_resource", "reduction_factor", "min_early_stopping_rate"});
+                {"min_resource", "reduction_factor", "min_early_stopping_rate"});
   const char* what = "pruner 'asha'";
   return std::make_unique<AshaPruner>(int_option(o, "min_resource", 1, 1, what),
                                       int_option(o, "reduction_factor", 3, 2, what),

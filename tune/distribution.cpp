@@ -1,31 +1,35 @@
-#include "tune/distribution.hpp"
+#include <xgrad/tune/distribution.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::tune {
 namespace {
 
 // Integers (and stepped floats) as m = size() bins of width 1/m: value k sits at the bin's
 // centre (k + 0.5) / m. Log integers use bins equal in log space between lo - 0.5 and hi + 0.5.
-double log_edge_lo(const Distribution& d) { return std::log(d.lo - 0.5 * d.step); }
-double log_edge_hi(const Distribution& d) { return std::log(d.hi + 0.5 * d.step); }
+double log_edge_lo(const Distribution& d) {
+  return std::log(d.lo - 0.5 * d.step);
+}
+double log_edge_hi(const Distribution& d) {
+  return std::log(d.hi + 0.5 * d.step);
+}
 
 }  // namespace
 
 Distribution Distribution::float_(const std::string& name, double lo, double hi, bool log,
                                   double step) {
   if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi) {
-    throw ValueError(fmt::format(
-        "suggest_float('{}'): needs finite lo <= hi, got lo {} and hi {}", name, lo, hi));
+    throw ValueError(fmt::format("suggest_float('{}'): needs finite lo <= hi, got lo {} and hi {}",
+                                 name, lo, hi));
   }
   if (log && lo <= 0) {
-    throw ValueError(fmt::format(
-        "suggest_float('{}'): a log-scale range needs lo > 0, got lo {}", name, lo));
+    throw ValueError(
+        fmt::format("suggest_float('{}'): a log-scale range needs lo > 0, got lo {}", name, lo));
   }
   if (step < 0 || !std::isfinite(step) || (log && step > 0)) {
     throw ValueError(fmt::format(
@@ -90,9 +94,12 @@ int64_t Distribution::size() const {
 
 Value Distribution::to_value(double internal) const {
   switch (kind) {
-    case Kind::Float: return Value(internal);
-    case Kind::Int: return Value(int64_t(std::llround(internal)));
-    case Kind::Categorical: return choices.at(size_t(std::llround(internal)));
+    case Kind::Float:
+      return Value(internal);
+    case Kind::Int:
+      return Value(int64_t(std::llround(internal)));
+    case Kind::Categorical:
+      return choices.at(size_t(std::llround(internal)));
   }
   return Value();
 }
@@ -106,8 +113,8 @@ double Distribution::to_internal(const std::string& name, const Value& v) const 
   }
   const double x = kind == Kind::Int ? double(v.as_int(name)) : v.as_double(name);
   if (!(x >= lo - 1e-12 * std::abs(lo) && x <= hi + 1e-12 * std::abs(hi))) {
-    throw ValueError(
-        fmt::format("parameter '{}': {} is outside its range ({})", name, v.to_string(), describe()));
+    throw ValueError(fmt::format("parameter '{}': {} is outside its range ({})", name,
+                                 v.to_string(), describe()));
   }
   return snap(x);
 }
@@ -132,7 +139,8 @@ void Distribution::to_unit(double internal, double* out) const {
     out[0] = 0.5;
   } else if (discrete()) {
     if (log) {
-      out[0] = (std::log(internal) - log_edge_lo(*this)) / (log_edge_hi(*this) - log_edge_lo(*this));
+      out[0] =
+          (std::log(internal) - log_edge_lo(*this)) / (log_edge_hi(*this) - log_edge_lo(*this));
     } else {
       out[0] = (std::round((internal - lo) / step) + 0.5) / double(size());
     }
@@ -148,14 +156,17 @@ double Distribution::from_unit(const double* u) const {
   }
   const double t = std::clamp(u[0], 0.0, 1.0);
   if (discrete()) {
-    if (log) return snap(std::exp(log_edge_lo(*this) + t * (log_edge_hi(*this) - log_edge_lo(*this))));
+    if (log)
+      return snap(std::exp(log_edge_lo(*this) + t * (log_edge_hi(*this) - log_edge_lo(*this))));
     return grid_value(std::min<int64_t>(int64_t(t * double(size())), size() - 1));
   }
   return log ? std::clamp(std::exp(std::log(lo) + t * (std::log(hi) - std::log(lo))), lo, hi)
              : lo + t * (hi - lo);
 }
 
-double Distribution::grid_value(int64_t k) const { return std::min(lo + double(k) * step, hi); }
+double Distribution::grid_value(int64_t k) const {
+  return std::min(lo + double(k) * step, hi);
+}
 
 std::string Distribution::describe() const {
   if (kind == Kind::Categorical) {

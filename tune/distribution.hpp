@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/value.hpp"
+#include <xgrad/core/value.hpp>
 
 namespace xgrad::tune {
 

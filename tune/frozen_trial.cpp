@@ -1,18 +1,23 @@
-#include "tune/frozen_trial.hpp"
+#include <xgrad/tune/frozen_trial.hpp>
 
 #include <fmt/format.h>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::tune {
 
 const char* to_string(TrialState s) {
   switch (s) {
-    case TrialState::Waiting: return "waiting";
-    case TrialState::Running: return "running";
-    case TrialState::Complete: return "complete";
-    case TrialState::Pruned: return "pruned";
-    case TrialState::Fail: return "fail";
+    case TrialState::Waiting:
+      return "waiting";
+    case TrialState::Running:
+      return "running";
+    case TrialState::Complete:
+      return "complete";
+    case TrialState::Pruned:
+      return "pruned";
+    case TrialState::Fail:
+      return "fail";
   }
   return "?";
 }
@@ -24,7 +29,9 @@ TrialState trial_state_from_string(const std::string& s) {
   throw ValueError(fmt::format("tune: unknown trial state '{}'", s));
 }
 
-const char* to_string(Direction d) { return d == Direction::Minimize ? "minimize" : "maximize"; }
+const char* to_string(Direction d) {
+  return d == Direction::Minimize ? "minimize" : "maximize";
+}
 
 Direction direction_from_string(const std::string& s) {
   if (s == "minimize") return Direction::Minimize;

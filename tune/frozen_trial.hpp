@@ -6,8 +6,8 @@
 #include <map>
 #include <string>
 
-#include "../core/value.hpp"
-#include "distribution.hpp"
+#include <xgrad/core/value.hpp>
+#include <xgrad/tune/distribution.hpp>
 
 namespace xgrad::tune {
 
@@ -52,7 +52,10 @@ struct FrozenTrial {
 
   /// The parameters as the user saw them.  Example: trial.values().at("lr").as_double("lr")
   ValueMap values() const;
-  bool finished() const { return state == TrialState::Complete || state == TrialState::Pruned || state == TrialState::Fail; }
+  bool finished() const {
+    return state == TrialState::Complete || state == TrialState::Pruned ||
+           state == TrialState::Fail;
+  }
 };
 
 }  // namespace xgrad::tune

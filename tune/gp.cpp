@@ -1,20 +1,20 @@
-#include "tune/gp.hpp"
+#include <xgrad/tune/gp.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "core/creation.hpp"
-#include "core/error.hpp"
-#include "core/grad_mode.hpp"
-#include "core/storage.hpp"
-#include "ops/cholesky.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/indexing.hpp"
-#include "ops/linalg.hpp"
-#include "ops/reduce.hpp"
-#include "ops/shape.hpp"
-#include "optim/optimizers/lbfgs.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/ops/cholesky.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/indexing.hpp>
+#include <xgrad/ops/linalg.hpp>
+#include <xgrad/ops/reduce.hpp>
+#include <xgrad/ops/shape.hpp>
+#include <xgrad/optim/optimizers/lbfgs.hpp>
 
 namespace xgrad::tune {
 namespace {
@@ -25,7 +25,9 @@ constexpr double kLogLsMin = -4.605170185988091, kLogLsMax = 2.995732273553991; 
 constexpr double kLogSignalMin = -4.605170185988091, kLogSignalMax = 4.605170185988091;
 constexpr double kLogNoiseMin = -13.815510557964274, kLogNoiseMax = 0.0;  // σ² in [1e-6, 1]
 
-Tensor vec(const std::vector<double>& v, Shape shape) { return tensor(v, shape, kFloat64); }
+Tensor vec(const std::vector<double>& v, Shape shape) {
+  return tensor(v, shape, kFloat64);
+}
 
 // θ = [log ℓ_1..d, log s², log σ²] -> the negative log posterior (up to a constant).
 // D holds the squared differences per input, [d, n*n]; y the standardised values [n, 1].
@@ -45,7 +47,8 @@ Tensor neg_log_posterior(const Tensor& theta, const Tensor& D, const Tensor& y, 
   const Tensor alpha = cholesky_solve(y, L);
   const Tensor nll = sum(y * alpha) * 0.5 + sum(log(diagonal(L)));
   // Log priors: Gamma(a, b) on v = e^u has log density (a-1) u - b e^u (+ const).
-  const Tensor prior = sum(log_ls * 2.0 - exp(log_ls) * 6.0) + (log_signal - exp(log_signal) * 0.15) +
+  const Tensor prior = sum(log_ls * 2.0 - exp(log_ls) * 6.0) +
+                       (log_signal - exp(log_signal) * 0.15) +
                        (log_noise * 0.1 - exp(log_noise) * 0.05);
   return nll - sum(prior);
 }
@@ -112,8 +115,11 @@ GpModel GpModel::fit(const std::vector<double>& x, const std::vector<double>& y,
     Tensor theta = vec(t0, {d + 2}).requires_grad_();
     try {
       // Tolerances in nats and in log-hyperparameters: finer changes do not move a proposal.
-      optim::LBFGS opt({theta}, optim::LBFGSOptions(1).max_iter(50).tolerance_grad(1e-4)
-                                    .tolerance_change(1e-6).line_search_fn("strong_wolfe"));
+      optim::LBFGS opt({theta}, optim::LBFGSOptions(1)
+                                    .max_iter(50)
+                                    .tolerance_grad(1e-4)
+                                    .tolerance_change(1e-6)
+                                    .line_search_fn("strong_wolfe"));
       opt.step([&] {
         opt.zero_grad();
         Tensor loss = neg_log_posterior(theta, D, Y, I, n, d);
@@ -156,12 +162,15 @@ GpModel GpModel::with_points(const std::vector<double>& x_more,
   return m;
 }
 
-double GpModel::lengthscale(int64_t j) const { return std::exp(hyper_.log_lengthscale[size_t(j)]); }
+double GpModel::lengthscale(int64_t j) const {
+  return std::exp(hyper_.log_lengthscale[size_t(j)]);
+}
 
 void GpModel::condition() {
   const int64_t n = n_, d = d_;
   inv_l2_.resize(size_t(d));
-  for (int64_t j = 0; j < d; ++j) inv_l2_[size_t(j)] = std::exp(-2.0 * hyper_.log_lengthscale[size_t(j)]);
+  for (int64_t j = 0; j < d; ++j)
+    inv_l2_[size_t(j)] = std::exp(-2.0 * hyper_.log_lengthscale[size_t(j)]);
   const double s2 = std::exp(hyper_.log_signal), noise = std::exp(hyper_.log_noise) + kJitter;
   std::vector<double> K(size_t(n * n));
   for (int64_t a = 0; a < n; ++a)
@@ -172,7 +181,8 @@ void GpModel::condition() {
         r2 += t * t * inv_l2_[size_t(j)];
       }
       const double s5r = kSqrt5 * std::sqrt(r2);
-      K[size_t(a * n + b)] = s2 * (1 + s5r + 5.0 / 3.0 * r2) * std::exp(-s5r) + (a == b ? noise : 0);
+      K[size_t(a * n + b)] =
+          s2 * (1 + s5r + 5.0 / 3.0 * r2) * std::exp(-s5r) + (a == b ? noise : 0);
     }
   NoGradGuard no_grad;
   const Tensor L = cholesky(vec(K, {n, n}));
@@ -184,7 +194,8 @@ void GpModel::condition() {
 
 // μ(x) = k*ᵀ α,  v(x) = s² - k*ᵀ K⁻¹ k*;  with ∂k_i/∂x_j = ∂k/∂r² · 2 (x_j - X_ij) / ℓ_j²,
 // ∂k/∂r² = -5/6 s² (1 + √5 r) exp(-√5 r):  ∇μ = Σ_i α_i ∇k_i,  ∇v = -2 Σ_i (K⁻¹k*)_i ∇k_i.
-void GpModel::predict(const double* x, double* mean, double* var, double* dmean, double* dvar) const {
+void GpModel::predict(const double* x, double* mean, double* var, double* dmean,
+                      double* dvar) const {
   const int64_t n = n_, d = d_;
   const double s2 = std::exp(hyper_.log_signal);
   thread_local std::vector<double> k, dk, w;
@@ -265,7 +276,7 @@ double log_expected_improvement(double mean, double var, double best, double* d_
   const double z = (best - mean) / sigma;
   const double log_phi = -0.5 * z * z + std::log(kInvSqrt2Pi);
   double log_h, ratio;  // ratio = Φ(z) / h(z) = d log h / dz
-  if (z > -20) {  // direct: the cancellation in z Φ + φ costs at most ~3 digits here
+  if (z > -20) {        // direct: the cancellation in z Φ + φ costs at most ~3 digits here
     const double cdf = 0.5 * std::erfc(-z / std::sqrt(2.0));
     const double h = z * cdf + std::exp(log_phi);
     log_h = std::log(h);

@@ -31,7 +31,8 @@ class GpModel {
                      std::mt19937_64& rng, const GpHyper* warm, int restarts);
   /// The same model (same hyperparameters and standardisation) conditioned also on `x_more`
   /// with standardised values `y_std_more` (the constant liar's pending points).
-  GpModel with_points(const std::vector<double>& x_more, const std::vector<double>& y_std_more) const;
+  GpModel with_points(const std::vector<double>& x_more,
+                      const std::vector<double>& y_std_more) const;
 
   /// Mean and variance at x [d] in standardised units; gradients into dmean, dvar when not null.
   void predict(const double* x, double* mean, double* var, double* dmean, double* dvar) const;
@@ -54,14 +55,15 @@ class GpModel {
   std::vector<double> x_, y_std_;
   double y_mean_ = 0, y_scale_ = 1, best_std_ = 0;
   GpHyper hyper_;
-  std::vector<double> inv_l2_;    // 1 / ℓ_j²
-  std::vector<double> k_inv_;     // [n, n]
-  std::vector<double> alpha_;     // [n]
+  std::vector<double> inv_l2_;  // 1 / ℓ_j²
+  std::vector<double> k_inv_;   // [n, n]
+  std::vector<double> alpha_;   // [n]
 };
 
 /// log of expected improvement below `best` for a Gaussian N(mean, var), stable far into the
 /// tail (where EI itself underflows to 0): EI = σ h(z), z = (best - mean) / σ,
 /// h(z) = z Φ(z) + φ(z). Derivatives with respect to mean and var into d_mean, d_var.
-double log_expected_improvement(double mean, double var, double best, double* d_mean, double* d_var);
+double log_expected_improvement(double mean, double var, double best, double* d_mean,
+                                double* d_var);
 
 }  // namespace xgrad::tune

@@ -22,9 +22,9 @@
 #include <mutex>
 #include <numeric>
 
-#include "tune/encoding.hpp"
-#include "tune/gp.hpp"
-#include "tune/sampler.hpp"
+#include <xgrad/tune/detail/encoding.hpp>
+#include <xgrad/tune/gp.hpp>
+#include <xgrad/tune/sampler.hpp>
 
 namespace xgrad::tune {
 namespace {
@@ -50,7 +50,10 @@ class GpSampler : public Sampler {
  public:
   GpSampler(int64_t startup, int64_t candidates, int64_t starts, int64_t restarts,
             bool compress_tail)
-      : startup_(startup), candidates_(candidates), starts_(starts), restarts_(restarts),
+      : startup_(startup),
+        candidates_(candidates),
+        starts_(starts),
+        restarts_(restarts),
         compress_tail_(compress_tail) {}
 
   double sample_independent(const SampleContext& ctx, const std::string& name,
@@ -80,7 +83,8 @@ class GpSampler : public Sampler {
     std::mt19937_64 rng(derive_seed(ctx.seed, uint64_t(ctx.trial.number), "gp"));
     GpModel model = [&] {
       std::lock_guard<std::mutex> lock(mutex_);
-      const GpHyper* warm = last_ && int64_t(last_->log_lengthscale.size()) == D ? &*last_ : nullptr;
+      const GpHyper* warm =
+          last_ && int64_t(last_->log_lengthscale.size()) == D ? &*last_ : nullptr;
       // Random restarts cost most of a proposal and the previous fit is usually close: with a
       // warm start, the other fits start from it alone (every 4th: also the default and random
       // starts).
@@ -90,7 +94,8 @@ class GpSampler : public Sampler {
       return m;
     }();
     // Constant liar: pending points take the best value seen.
-    model = model.with_points(pending, std::vector<double>(pending.size() / size_t(D), model.best_std()));
+    model = model.with_points(pending,
+                              std::vector<double>(pending.size() / size_t(D), model.best_std()));
     const auto best_u = maximise(model, enc, x, y, rng);
     std::vector<double> internal(enc.dists.size());
     enc.decode(best_u.data(), internal.data());
@@ -169,7 +174,8 @@ class GpSampler : public Sampler {
   // Projected gradient ascent on log EI over the continuous coordinates, with the gradient
   // scaled by ℓ_j² (a step of similar effect along every input) and an adaptive step:
   // longer after a success, halved after a failure.
-  void refine(const GpModel& model, const detail::Encoding& enc, std::vector<double>& q, double best) const {
+  void refine(const GpModel& model, const detail::Encoding& enc, std::vector<double>& q,
+              double best) const {
     const int64_t D = enc.dims;
     const size_t nd = static_cast<size_t>(D);
     std::vector<double> dm(nd), dv(nd), dir(nd), trial(nd);
@@ -216,7 +222,8 @@ class GpSampler : public Sampler {
 std::unique_ptr<Sampler> make_gp_sampler(const ValueMap& o) {
   check_options("sampler 'gp'", o,
                 {"n_startup_trials", "n_candidates", "n_starts", "fit_restarts", "compress_tail"});
-  const bool compress_tail = o.count("compress_tail") ? o.at("compress_tail").as_bool("compress_tail") : true;
+  const bool compress_tail =
+      o.count("compress_tail") ? o.at("compress_tail").as_bool("compress_tail") : true;
   const char* what = "sampler 'gp'";
   return std::make_unique<GpSampler>(int_option(o, "n_startup_trials", 10, 1, what),
                                      int_option(o, "n_candidates", 2000, 1, what),

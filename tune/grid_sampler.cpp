@@ -13,7 +13,7 @@
 
 #include <algorithm>
 
-#include "tune/sampler.hpp"
+#include <xgrad/tune/sampler.hpp>
 
 namespace xgrad::tune {
 namespace {

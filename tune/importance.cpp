@@ -8,9 +8,9 @@
 #include <cmath>
 #include <random>
 
-#include "tune/encoding.hpp"
-#include "tune/gp.hpp"
-#include "tune/report.hpp"
+#include <xgrad/tune/detail/encoding.hpp>
+#include <xgrad/tune/gp.hpp>
+#include <xgrad/tune/report.hpp>
 
 namespace xgrad::tune {
 

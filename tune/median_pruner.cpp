@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "tune/pruner.hpp"
-#include "tune/sampler.hpp"
+#include <xgrad/tune/pruner.hpp>
+#include <xgrad/tune/sampler.hpp>
 
 namespace xgrad::tune {
 namespace {

@@ -9,9 +9,9 @@
 #include <cstring>
 #include <set>
 
-#include "core/atomic_file.hpp"
-#include "tune/pruner.hpp"
-#include "tune/report.hpp"
+#include <xgrad/core/atomic_file.hpp>
+#include <xgrad/tune/pruner.hpp>
+#include <xgrad/tune/report.hpp>
 
 namespace xgrad::tune {
 namespace {
@@ -19,11 +19,16 @@ namespace {
 std::string esc(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '"')
+      out += "&quot;";
+    else
+      out += c;
   }
   return out;
 }
@@ -50,11 +55,19 @@ class Canvas {
     auto tx = [&](double v) { return log_x && v > 0 ? std::log10(v) : v; };
     double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300;
     for (const auto& p : pts) {
-      xmin = std::min(xmin, tx(p.x)); xmax = std::max(xmax, tx(p.x));
-      ymin = std::min(ymin, p.y); ymax = std::max(ymax, p.y);
+      xmin = std::min(xmin, tx(p.x));
+      xmax = std::max(xmax, tx(p.x));
+      ymin = std::min(ymin, p.y);
+      ymax = std::max(ymax, p.y);
     }
-    if (xmax == xmin) { xmin -= 0.5; xmax += 0.5; }
-    if (ymax == ymin) { ymin -= 0.5; ymax += 0.5; }
+    if (xmax == xmin) {
+      xmin -= 0.5;
+      xmax += 0.5;
+    }
+    if (ymax == ymin) {
+      ymin -= 0.5;
+      ymax += 0.5;
+    }
     auto sx = [&](double v) { return x0 + 6 + (tx(v) - xmin) / (xmax - xmin) * (pw - 12); };
     auto sy = [&](double v) { return y0 + ph - 6 - (v - ymin) / (ymax - ymin) * (ph - 12); };
     for (const auto& p : pts)
@@ -77,7 +90,8 @@ class Canvas {
                          y0 + ph, label(ymin));
   }
   void bar(double x0, double y0, double w, double h, const std::string& label, double value) {
-    body_ += fmt::format("<rect x='{}' y='{}' width='{:.1f}' height='{}' fill='#1f77b4'/>\n", x0, y0, w, h);
+    body_ += fmt::format("<rect x='{}' y='{}' width='{:.1f}' height='{}' fill='#1f77b4'/>\n", x0,
+                         y0, w, h);
     body_ += fmt::format("<text x='{}' y='{}' font-size='11' text-anchor='end'>{}</text>\n", x0 - 6,
                          y0 + h * 0.75, esc(label));
     body_ += fmt::format("<text x='{:.1f}' y='{}' font-size='11'>{:.3f}</text>\n", x0 + w + 4,
@@ -91,8 +105,8 @@ class Canvas {
         "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif'>\n"
         "<rect width='100%' height='100%' fill='white'/>\n{}</svg>\n",
         w_, h_, body_);
-    write_file_atomic(path, [&](int fd) { return write_all(fd, svg.data(), svg.size()); },
-                      "write_plots");
+    write_file_atomic(
+        path, [&](int fd) { return write_all(fd, svg.data(), svg.size()); }, "write_plots");
   }
 
  private:
@@ -108,7 +122,8 @@ const char* state_colour(TrialState s) {
 
 void write_plots(const Study& study, const std::string& dir) {
   if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) {
-    throw IOError(fmt::format("write_plots: cannot create directory '{}': {}", dir, std::strerror(errno)));
+    throw IOError(
+        fmt::format("write_plots: cannot create directory '{}': {}", dir, std::strerror(errno)));
   }
   const auto trials = study.trials();
   const auto direction = study.direction();
@@ -120,11 +135,13 @@ void write_plots(const Study& study, const std::string& dir) {
     for (const auto& t : trials) {
       if (std::isnan(t.value)) continue;
       pts.push_back({double(t.number), t.value, state_colour(t.state)});
-      if (t.state == TrialState::Complete && (std::isnan(best) || better(t.value, best, direction))) best = t.value;
+      if (t.state == TrialState::Complete && (std::isnan(best) || better(t.value, best, direction)))
+        best = t.value;
       if (!std::isnan(best)) best_line.push_back({double(t.number), best});
     }
     Canvas c(640, 400);
-    c.panel(70, 40, 540, 300, fmt::format("optimisation history ({}; red: best so far)", to_string(direction)),
+    c.panel(70, 40, 540, 300,
+            fmt::format("optimisation history ({}; red: best so far)", to_string(direction)),
             "trial", pts, best_line, false);
     c.save(dir + "/history.svg");
   }
@@ -146,11 +163,12 @@ void write_plots(const Study& study, const std::string& dir) {
         if (it == t.params.end() || t.state != TrialState::Complete) continue;
         const auto& d = it->second.distribution;
         log_x = d.log;
-        if (d.kind == Distribution::Kind::Categorical) label = name + " (" + d.describe() + " by index)";
+        if (d.kind == Distribution::Kind::Categorical)
+          label = name + " (" + d.describe() + " by index)";
         pts.push_back({it->second.internal, t.value, state_colour(t.state)});
       }
-      c.panel(60 + (i % cols) * 260, 30 + (i / cols) * 240, 200, 170, name, label + (log_x ? " (log)" : ""),
-              pts, {}, log_x);
+      c.panel(60 + (i % cols) * 260, 30 + (i / cols) * 240, 200, 170, name,
+              label + (log_x ? " (log)" : ""), pts, {}, log_x);
       ++i;
     }
     c.save(dir + "/slices.svg");
@@ -159,11 +177,13 @@ void write_plots(const Study& study, const std::string& dir) {
   {
     const auto imp = param_importance(study);
     std::vector<std::pair<std::string, double>> sorted(imp.begin(), imp.end());
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return a.second > b.second; });
     Canvas c(640, 60 + 28 * std::max<size_t>(1, sorted.size()));
     c.text(20, 24, "parameter importance: first-order Sobol indices of the GP mean (normalised)");
     for (size_t k = 0; k < sorted.size(); ++k)
-      c.bar(180, 40 + 28 * double(k), 380 * sorted[k].second, 20, sorted[k].first, sorted[k].second);
+      c.bar(180, 40 + 28 * double(k), 380 * sorted[k].second, 20, sorted[k].first,
+            sorted[k].second);
     if (sorted.empty()) c.text(20, 50, "(needs at least 3 completed trials)");
     c.save(dir + "/importance.svg");
   }

@@ -1,6 +1,6 @@
-#include "tune/pruner.hpp"
+#include <xgrad/tune/pruner.hpp>
 
-#include "tune/sampler.hpp"  // check_options
+#include <xgrad/tune/sampler.hpp>  // check_options
 
 namespace xgrad::tune {
 namespace {

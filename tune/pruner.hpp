@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "../core/registry.hpp"
-#include "frozen_trial.hpp"
+#include <xgrad/core/registry.hpp>
+#include <xgrad/tune/frozen_trial.hpp>
 
 namespace xgrad::tune {
 

@@ -1,7 +1,7 @@
 // Random search: each parameter uniform over its range (log parameters uniform in log space),
 // from a generator seeded by (study seed, trial number, parameter name): trial k's draws do not
 // depend on other trials, on the order parameters are asked for, or on n_jobs.
-#include "tune/sampler.hpp"
+#include <xgrad/tune/sampler.hpp>
 
 namespace xgrad::tune {
 namespace {

@@ -1,4 +1,4 @@
-#include "tune/report.hpp"
+#include <xgrad/tune/report.hpp>
 
 #include <fmt/format.h>
 
@@ -6,9 +6,9 @@
 #include <cmath>
 #include <set>
 
-#include "core/atomic_file.hpp"
-#include "tune/pruner.hpp"
-#include "tune/trial_json.hpp"
+#include <xgrad/core/atomic_file.hpp>
+#include <xgrad/tune/detail/trial_json.hpp>
+#include <xgrad/tune/pruner.hpp>
 
 namespace xgrad::tune {
 namespace {
@@ -34,7 +34,8 @@ std::string csv_field(const std::string& s) {
 }
 
 void write_text(const std::string& path, const std::string& text, const char* fn) {
-  write_file_atomic(path, [&](int fd) { return write_all(fd, text.data(), text.size()); }, fn);
+  write_file_atomic(
+      path, [&](int fd) { return write_all(fd, text.data(), text.size()); }, fn);
 }
 
 }  // namespace
@@ -97,7 +98,7 @@ void write_trials_csv(const Study& study, const std::string& path) {
       text += ",";
       if (values.count(n)) {
         const auto& v = values.at(n);
-        text += csv_field(v.type() == Value::Type::String ? v.as_string(n)
+        text += csv_field(v.type() == Value::Type::String   ? v.as_string(n)
                           : v.type() == Value::Type::Double ? fmt::format("{:.17g}", v.as_double(n))
                                                             : v.to_string());
       }

@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "study.hpp"
+#include <xgrad/tune/study.hpp>
 
 namespace xgrad::tune {
 

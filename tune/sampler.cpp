@@ -1,4 +1,4 @@
-#include "tune/sampler.hpp"
+#include <xgrad/tune/sampler.hpp>
 
 #include <fmt/format.h>
 
@@ -25,7 +25,8 @@ std::unique_ptr<Sampler> make_sampler(const std::string& name, const ValueMap& o
 }
 
 bool counts_for_model(const FrozenTrial& t) {
-  return (t.state == TrialState::Complete || t.state == TrialState::Pruned) && std::isfinite(t.value);
+  return (t.state == TrialState::Complete || t.state == TrialState::Pruned) &&
+         std::isfinite(t.value);
 }
 
 SearchSpace intersection_search_space(const std::vector<FrozenTrial>& trials) {
@@ -76,11 +77,11 @@ int64_t int_option(const ValueMap& o, const char* key, int64_t fallback, int64_t
 }
 
 void check_options(const char* what, const ValueMap& options,
-                           const std::vector<std::string>& known) {
+                   const std::vector<std::string>& known) {
   for (const auto& [key, v] : options) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      throw ValueError(fmt::format("{}: unknown option '{}'; known: {}", what, key,
-                                   fmt::join(known, ", ")));
+      throw ValueError(
+          fmt::format("{}: unknown option '{}'; known: {}", what, key, fmt::join(known, ", ")));
     }
   }
 }

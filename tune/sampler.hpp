@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "../core/registry.hpp"
-#include "frozen_trial.hpp"
+#include <xgrad/core/registry.hpp>
+#include <xgrad/tune/frozen_trial.hpp>
 
 namespace xgrad::tune {
 
@@ -86,6 +86,6 @@ int64_t int_option(const ValueMap& options, const char* key, int64_t fallback, i
                    const char* what);
 /// Throws ValueError naming `what` (e.g. "sampler 'gp'") when `options` holds a key not in `known`.
 void check_options(const char* what, const ValueMap& options,
-                           const std::vector<std::string>& known);
+                   const std::vector<std::string>& known);
 
 }  // namespace xgrad::tune

@@ -1,4 +1,4 @@
-#include "tune/storage.hpp"
+#include <xgrad/tune/storage.hpp>
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -25,7 +25,8 @@ std::unique_ptr<Storage> make_storage(const std::string& url) {
   const auto colon = url.find(':');
   if (colon == std::string::npos) {
     throw ValueError(fmt::format(
-        "StudyOptions::storage: '{}' is not a storage URL; expected 'memory' or 'sqlite:PATH'", url));
+        "StudyOptions::storage: '{}' is not a storage URL; expected 'memory' or 'sqlite:PATH'",
+        url));
   }
   return storage_registry().get(url.substr(0, colon))(url.substr(colon + 1));
 }

@@ -4,7 +4,7 @@
 #include <map>
 #include <mutex>
 
-#include "tune/storage.hpp"
+#include <xgrad/tune/storage.hpp>
 
 namespace xgrad::tune {
 namespace {
@@ -30,7 +30,8 @@ class MemoryStorage : public Storage {
     std::lock_guard<std::mutex> lock(mutex_);
     auto& trials = studies_.at(size_t(study)).trials;
     int64_t alive = 0;
-    for (const auto& t : trials) alive += t.state != TrialState::Fail && t.state != TrialState::Waiting;
+    for (const auto& t : trials)
+      alive += t.state != TrialState::Fail && t.state != TrialState::Waiting;
     if (max_trials >= 0 && alive >= max_trials) return std::nullopt;
     for (auto& t : trials) {
       if (t.state == TrialState::Waiting) {
@@ -81,6 +82,8 @@ class MemoryStorage : public Storage {
 
 }  // namespace
 
-std::unique_ptr<Storage> make_memory_storage() { return std::make_unique<MemoryStorage>(); }
+std::unique_ptr<Storage> make_memory_storage() {
+  return std::make_unique<MemoryStorage>();
+}
 
 }  // namespace xgrad::tune

@@ -9,8 +9,8 @@
 
 #include <mutex>
 
-#include "tune/storage.hpp"
-#include "tune/trial_json.hpp"
+#include <xgrad/tune/detail/trial_json.hpp>
+#include <xgrad/tune/storage.hpp>
 
 namespace xgrad::tune {
 namespace {
@@ -23,7 +23,10 @@ class Statement {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail("prepare");
   }
   ~Statement() { sqlite3_finalize(stmt_); }
-  Statement& bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
+  Statement& bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
   Statement& bind(int i, const std::string& v) {
     sqlite3_bind_text(stmt_, i, v.c_str(), int(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -59,10 +62,10 @@ class Statement {
   }
   if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM ||
       code == SQLITE_IOERR) {
-    throw StorageError(fmt::format(
-        "tune sqlite storage '{}': cannot open or write the file ({}); check that its "
-        "directory exists and is writable",
-        path, msg));
+    throw StorageError(
+        fmt::format("tune sqlite storage '{}': cannot open or write the file ({}); check that its "
+                    "directory exists and is writable",
+                    path, msg));
   }
   if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
     throw StorageError(
@@ -71,7 +74,9 @@ class Statement {
   throw StorageError(fmt::format("tune sqlite storage '{}': {} failed: {}", path, what, msg));
 }
 
-void Statement::fail(const char* what) { throw_sqlite(db_, path_, what); }
+void Statement::fail(const char* what) {
+  throw_sqlite(db_, path_, what);
+}
 
 class SqliteStorage : public Storage {
  public:
@@ -159,7 +164,8 @@ class SqliteStorage : public Storage {
       if (w.step()) {
         t = trial_from_json(w.text(0), path_);
       } else {
-        Statement n(db_, "SELECT COALESCE(MAX(number) + 1, 0) FROM xgrad_tune_trials WHERE study = ?",
+        Statement n(db_,
+                    "SELECT COALESCE(MAX(number) + 1, 0) FROM xgrad_tune_trials WHERE study = ?",
                     path_);
         n.bind(1, study).step();
         t.number = n.integer(0);
@@ -239,7 +245,8 @@ class SqliteStorage : public Storage {
   };
 
   void exec(const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) throw_sqlite(db_, path_, sql);
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw_sqlite(db_, path_, sql);
   }
 
   void write(int64_t study, const FrozenTrial& t) {
@@ -247,8 +254,11 @@ class SqliteStorage : public Storage {
                 "INSERT OR REPLACE INTO xgrad_tune_trials(study, number, state, record) "
                 "VALUES (?, ?, ?, ?)",
                 path_);
-    s.bind(1, study).bind(2, t.number).bind(3, std::string(to_string(t.state)))
-        .bind(4, trial_to_json(t)).step();
+    s.bind(1, study)
+        .bind(2, t.number)
+        .bind(3, std::string(to_string(t.state)))
+        .bind(4, trial_to_json(t))
+        .step();
   }
 
   // An empty file gets our tables; a file with our tables must have our version; a file with
@@ -262,10 +272,10 @@ class SqliteStorage : public Storage {
     }
     const bool ours = std::find(tables.begin(), tables.end(), "xgrad_tune_version") != tables.end();
     if (!ours && !tables.empty()) {
-      throw StorageError(fmt::format(
-          "tune sqlite storage '{}': the database has a foreign schema (tables: {}; no "
-          "xgrad_tune_version); use another file",
-          path_, fmt::join(tables, ", ")));
+      throw StorageError(
+          fmt::format("tune sqlite storage '{}': the database has a foreign schema (tables: {}; no "
+                      "xgrad_tune_version); use another file",
+                      path_, fmt::join(tables, ", ")));
     }
     if (ours) {
       Statement v(db_, "SELECT version FROM xgrad_tune_version", path_);
@@ -280,10 +290,12 @@ class SqliteStorage : public Storage {
     }
     exec("CREATE TABLE xgrad_tune_version(version INTEGER NOT NULL)");
     exec(fmt::format("INSERT INTO xgrad_tune_version VALUES ({})", kSchemaVersion).c_str());
-    exec("CREATE TABLE xgrad_tune_studies(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, "
-         "direction TEXT NOT NULL)");
-    exec("CREATE TABLE xgrad_tune_trials(study INTEGER NOT NULL, number INTEGER NOT NULL, "
-         "state TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY(study, number))");
+    exec(
+        "CREATE TABLE xgrad_tune_studies(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, "
+        "direction TEXT NOT NULL)");
+    exec(
+        "CREATE TABLE xgrad_tune_trials(study INTEGER NOT NULL, number INTEGER NOT NULL, "
+        "state TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY(study, number))");
     tx.commit();
   }
 

@@ -1,4 +1,4 @@
-#include "tune/study.hpp"
+#include <xgrad/tune/study.hpp>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -9,8 +9,8 @@
 #include <iostream>
 #include <random>
 
-#include "core/random.hpp"
-#include "tune/study_core.hpp"
+#include <xgrad/core/random.hpp>
+#include <xgrad/tune/detail/study_core.hpp>
 
 namespace xgrad::tune {
 namespace {
@@ -19,7 +19,9 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string short_value(double v) { return std::isnan(v) ? "-" : fmt::format("{:.6g}", v); }
+std::string short_value(double v) {
+  return std::isnan(v) ? "-" : fmt::format("{:.6g}", v);
+}
 
 }  // namespace
 
@@ -28,8 +30,8 @@ Study::Study(const StudyOptions& options) : options_(options) {
   core_->direction = direction_from_string(options.direction_);
   if (options.study_name_.empty()) throw ValueError("StudyOptions::study_name must not be empty");
   if (options.max_trials_ < -1) {
-    throw ValueError(fmt::format("StudyOptions::max_trials: expected >= 0 or -1, got {}",
-                                 options.max_trials_));
+    throw ValueError(
+        fmt::format("StudyOptions::max_trials: expected >= 0 or -1, got {}", options.max_trials_));
   }
   core_->seed = options.seed_ ? *options.seed_ : std::random_device{}();
   core_->sampler = make_sampler(options.sampler_, options.sampler_options_);
@@ -50,9 +52,11 @@ void Study::enqueue_trial(const ValueMap& params) {
 void Study::optimize(const Objective& objective, int64_t n_trials, int n_jobs,
                      double timeout_seconds, const std::vector<Callback>& callbacks) {
   if (!objective) throw ValueError("Study::optimize: no objective");
-  if (n_jobs < 1) throw ValueError(fmt::format("Study::optimize: n_jobs must be >= 1, got {}", n_jobs));
+  if (n_jobs < 1)
+    throw ValueError(fmt::format("Study::optimize: n_jobs must be >= 1, got {}", n_jobs));
   if (timeout_seconds < 0 || std::isnan(timeout_seconds)) {
-    throw ValueError(fmt::format("Study::optimize: timeout must be >= 0 seconds, got {}", timeout_seconds));
+    throw ValueError(
+        fmt::format("Study::optimize: timeout must be >= 0 seconds, got {}", timeout_seconds));
   }
   if (n_trials <= 0 && timeout_seconds == 0 && options_.max_trials_ < 0) {
     throw ValueError(fmt::format(
@@ -76,8 +80,9 @@ void Study::optimize(const Objective& objective, int64_t n_trials, int n_jobs,
   } else {
     tbb::task_arena arena(n_jobs);
     arena.execute([&] {
-      tbb::parallel_for(0, n_jobs, 1, [&](int) { worker(objective, n_trials, deadline, callbacks); },
-                        tbb::simple_partitioner());
+      tbb::parallel_for(
+          0, n_jobs, 1, [&](int) { worker(objective, n_trials, deadline, callbacks); },
+          tbb::simple_partitioner());
     });
   }
   if (error_) std::rethrow_exception(error_);
@@ -193,14 +198,16 @@ bool Study::run_one(const Objective& objective, int64_t n_trials,
       n = alive;
       of = std::to_string(options_.max_trials_);
     }
-    std::cerr << fmt::format("[tune] trial {}/{}  #{} {}  value {}  best {}\n", n, of,
-                             done.number, to_string(state), short_value(value), best);
+    std::cerr << fmt::format("[tune] trial {}/{}  #{} {}  value {}  best {}\n", n, of, done.number,
+                             to_string(state), short_value(value), best);
   }
   for (const auto& cb : callbacks) cb(*this, done);
   return true;
 }
 
-std::vector<FrozenTrial> Study::trials() const { return core_->storage->trials(core_->study_id); }
+std::vector<FrozenTrial> Study::trials() const {
+  return core_->storage->trials(core_->study_id);
+}
 
 FrozenTrial Study::best_trial() const {
   std::optional<FrozenTrial> best;
@@ -215,9 +222,17 @@ FrozenTrial Study::best_trial() const {
   return *best;
 }
 
-double Study::best_value() const { return best_trial().value; }
-ValueMap Study::best_params() const { return best_trial().values(); }
-Direction Study::direction() const { return core_->direction; }
-uint64_t Study::seed() const { return core_->seed; }
+double Study::best_value() const {
+  return best_trial().value;
+}
+ValueMap Study::best_params() const {
+  return best_trial().values();
+}
+Direction Study::direction() const {
+  return core_->direction;
+}
+uint64_t Study::seed() const {
+  return core_->seed;
+}
 
 }  // namespace xgrad::tune

@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "../core/value.hpp"
-#include "frozen_trial.hpp"
-#include "trial.hpp"
+#include <xgrad/core/value.hpp>
+#include <xgrad/tune/frozen_trial.hpp>
+#include <xgrad/tune/trial.hpp>
 
 namespace xgrad::tune {
 
@@ -42,18 +42,36 @@ struct StudyOptions {
     return *this;
   }
   /// "memory" (default) or "sqlite:PATH".
-  StudyOptions& storage(std::string url) { storage_ = std::move(url); return *this; }
-  StudyOptions& seed(uint64_t s) { seed_ = s; return *this; }
+  StudyOptions& storage(std::string url) {
+    storage_ = std::move(url);
+    return *this;
+  }
+  StudyOptions& seed(uint64_t s) {
+    seed_ = s;
+    return *this;
+  }
   /// "minimize" (default) or "maximize".
-  StudyOptions& direction(std::string d) { direction_ = std::move(d); return *this; }
+  StudyOptions& direction(std::string d) {
+    direction_ = std::move(d);
+    return *this;
+  }
   /// The study's name in its storage (several studies can share a file).
-  StudyOptions& study_name(std::string n) { study_name_ = std::move(n); return *this; }
+  StudyOptions& study_name(std::string n) {
+    study_name_ = std::move(n);
+    return *this;
+  }
   /// The study stops starting trials once it has this many that did not fail, over every
   /// optimize() call and process (so rerunning a killed command finishes the same study);
   /// -1: no limit.
-  StudyOptions& max_trials(int64_t n) { max_trials_ = n; return *this; }
+  StudyOptions& max_trials(int64_t n) {
+    max_trials_ = n;
+    return *this;
+  }
   /// A progress line on stderr per finished trial.
-  StudyOptions& progress(bool on) { progress_ = on; return *this; }
+  StudyOptions& progress(bool on) {
+    progress_ = on;
+    return *this;
+  }
 
   std::string sampler_ = "gp", pruner_ = "none", storage_ = "memory";
   ValueMap sampler_options_, pruner_options_;
@@ -98,7 +116,8 @@ class Study {
  private:
   void worker(const Objective& objective, int64_t n_trials, double deadline,
               const std::vector<Callback>& callbacks);
-  bool run_one(const Objective& objective, int64_t n_trials, const std::vector<Callback>& callbacks);
+  bool run_one(const Objective& objective, int64_t n_trials,
+               const std::vector<Callback>& callbacks);
 
   StudyOptions options_;
   std::shared_ptr<detail::StudyCore> core_;

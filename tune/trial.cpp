@@ -1,10 +1,10 @@
-#include "tune/trial.hpp"
+#include <xgrad/tune/trial.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "tune/study_core.hpp"
+#include <xgrad/tune/detail/study_core.hpp>
 
 namespace xgrad::tune {
 
@@ -69,7 +69,8 @@ Value Trial::suggest_categorical(const std::string& name, const std::vector<Valu
 
 void Trial::report(double value, int64_t step) {
   if (step < 0) {
-    throw ValueError(fmt::format("Trial::report: step must be >= 0, got {} (value {})", step, value));
+    throw ValueError(
+        fmt::format("Trial::report: step must be >= 0, got {} (value {})", step, value));
   }
   record_.intermediate[step] = value;
   core_->storage->update_trial(core_->study_id, record_);  // other processes' pruners see it

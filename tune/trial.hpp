@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "frozen_trial.hpp"
-#include "sampler.hpp"
+#include <xgrad/tune/frozen_trial.hpp>
+#include <xgrad/tune/sampler.hpp>
 
 namespace xgrad::tune {
 
@@ -45,7 +45,8 @@ class Trial {
   int64_t suggest_int(const std::string& name, int64_t lo, int64_t hi, int step) = delete;
   double suggest_float(const std::string& name, double lo, double hi, double step) = delete;
   /// One of string choices.  Example: t.suggest_categorical("act", {"relu", "tanh"})
-  std::string suggest_categorical(const std::string& name, std::initializer_list<const char*> choices);
+  std::string suggest_categorical(const std::string& name,
+                                  std::initializer_list<const char*> choices);
   std::string suggest_categorical(const std::string& name, const std::vector<std::string>& choices);
   /// One of any values (numbers, bools, strings).  Example: t.suggest_categorical("b", {16, 32})
   Value suggest_categorical(const std::string& name, const std::vector<Value>& choices);

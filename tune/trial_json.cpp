@@ -1,4 +1,4 @@
-#include "tune/trial_json.hpp"
+#include <xgrad/tune/detail/trial_json.hpp>
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::tune {
 namespace {
@@ -19,10 +19,14 @@ json value_json(const Value& v) {
       const double x = v.as_double("");
       return std::isfinite(x) ? json(x) : json(nullptr);
     }
-    case Value::Type::Int: return json(v.as_int(""));
-    case Value::Type::Bool: return json(v.as_bool(""));
-    case Value::Type::String: return json(v.as_string(""));
-    case Value::Type::List: return json(v.as_list(""));
+    case Value::Type::Int:
+      return json(v.as_int(""));
+    case Value::Type::Bool:
+      return json(v.as_bool(""));
+    case Value::Type::String:
+      return json(v.as_string(""));
+    case Value::Type::List:
+      return json(v.as_list(""));
     case Value::Type::IntList: {
       // An array of JSON integers; the empty one, which would read back as an empty list of
       // doubles, is tagged.
@@ -41,7 +45,8 @@ Value json_value(const json& j) {
   if (j.is_number_integer()) return Value(j.get<int64_t>());
   if (j.is_number()) return Value(j.get<double>());
   if (j.is_string()) return Value(j.get<std::string>());
-  if (j.is_object() && j.contains("int_list")) return Value(j["int_list"].get<std::vector<int64_t>>());
+  if (j.is_object() && j.contains("int_list"))
+    return Value(j["int_list"].get<std::vector<int64_t>>());
   if (j.is_array()) {
     const bool ints = !j.empty() && std::all_of(j.begin(), j.end(), [](const json& x) {
       return x.is_number_integer();
@@ -72,8 +77,12 @@ double number(const json& j) {
 
 json distribution_json(const Distribution& d) {
   json j = {{"kind", d.kind == Distribution::Kind::Float ? "float"
-                     : d.kind == Distribution::Kind::Int ? "int" : "categorical"},
-            {"lo", d.lo}, {"hi", d.hi}, {"log", d.log}, {"step", d.step}};
+                     : d.kind == Distribution::Kind::Int ? "int"
+                                                         : "categorical"},
+            {"lo", d.lo},
+            {"hi", d.hi},
+            {"log", d.log},
+            {"step", d.step}};
   if (d.kind == Distribution::Kind::Categorical) {
     json c = json::array();
     for (const auto& v : d.choices) c.push_back(value_json(v));
@@ -86,7 +95,8 @@ Distribution json_distribution(const json& j) {
   Distribution d;
   const std::string kind = j.at("kind").get<std::string>();
   d.kind = kind == "float" ? Distribution::Kind::Float
-           : kind == "int" ? Distribution::Kind::Int : Distribution::Kind::Categorical;
+           : kind == "int" ? Distribution::Kind::Int
+                           : Distribution::Kind::Categorical;
   d.lo = j.at("lo").get<double>();
   d.hi = j.at("hi").get<double>();
   d.log = j.at("log").get<bool>();
@@ -99,7 +109,8 @@ Distribution json_distribution(const json& j) {
 json params_json(const std::map<std::string, ParamRecord>& params) {
   json j = json::object();
   for (const auto& [name, p] : params)
-    j[name] = {{"distribution", distribution_json(p.distribution)}, {"internal", p.internal},
+    j[name] = {{"distribution", distribution_json(p.distribution)},
+               {"internal", p.internal},
                {"value", value_json(p.distribution.to_value(p.internal))}};
   return j;
 }
@@ -114,18 +125,27 @@ std::map<std::string, ParamRecord> json_params(const json& j) {
 
 }  // namespace
 
-std::string value_to_json(const Value& v) { return value_json(v).dump(); }
+std::string value_to_json(const Value& v) {
+  return value_json(v).dump();
+}
 
 std::string trial_to_json(const FrozenTrial& t) {
   json inter = json::object();
   for (const auto& [step, v] : t.intermediate) inter[std::to_string(step)] = number(v);
   json fixed = json::object();
   for (const auto& [name, v] : t.fixed) fixed[name] = value_json(v);
-  const json j = {{"number", t.number}, {"state", to_string(t.state)}, {"value", number(t.value)},
-                  {"params", params_json(t.params)}, {"intermediate", inter},
-                  {"fixed", fixed}, {"proposal", params_json(t.proposal)},
-                  {"seed", t.seed}, {"owner", t.owner}, {"start_time", t.start_time},
-                  {"end_time", t.end_time}, {"message", t.message}};
+  const json j = {{"number", t.number},
+                  {"state", to_string(t.state)},
+                  {"value", number(t.value)},
+                  {"params", params_json(t.params)},
+                  {"intermediate", inter},
+                  {"fixed", fixed},
+                  {"proposal", params_json(t.proposal)},
+                  {"seed", t.seed},
+                  {"owner", t.owner},
+                  {"start_time", t.start_time},
+                  {"end_time", t.end_time},
+                  {"message", t.message}};
   return j.dump();
 }
 
@@ -151,9 +171,10 @@ FrozenTrial trial_from_json(const std::string& text, const std::string& where) {
   } catch (const xgrad::Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw IOError(fmt::format("{}: a trial record is not valid ({}); the file was not written "
-                              "by this version of xgrad::tune",
-                              where, e.what()));
+    throw IOError(
+        fmt::format("{}: a trial record is not valid ({}); the file was not written "
+                    "by this version of xgrad::tune",
+                    where, e.what()));
   }
 }
 

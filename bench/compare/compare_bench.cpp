@@ -18,7 +18,7 @@
 
 #include <random>
 
-#include <xgrad/ops/gemm.hpp>  // internal: the floor through xgrad's own GEMM wrapper
+#include <xgrad/ops/detail/gemm.hpp>  // internal: the floor through xgrad's own GEMM wrapper
 #include <xgrad/xgrad.hpp>
 
 namespace xg = xgrad;
@@ -155,8 +155,8 @@ void BM_gemm_floor_784(benchmark::State& state) {
   openblas_set_num_threads(static_cast<int>(state.range(0)));
   gemm_floor_784(state, [](bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a,
                            int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc) {
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m,
-                n, k, 1.f, a, lda, b, ldb, 0.f, c, ldc);
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n,
+                k, 1.f, a, lda, b, ldb, 0.f, c, ldc);
   });
   openblas_set_num_threads(1);
 }
@@ -174,7 +174,9 @@ void gemm_floor_784_wrapper(benchmark::State& state, xg::AutocastDType autocast)
 void BM_gemm_floor_784_backend(benchmark::State& s) {
   gemm_floor_784_wrapper(s, xg::AutocastDType::None);
 }
-void BM_gemm_floor_784_bf16(benchmark::State& s) { gemm_floor_784_wrapper(s, xg::kBFloat16); }
+void BM_gemm_floor_784_bf16(benchmark::State& s) {
+  gemm_floor_784_wrapper(s, xg::kBFloat16);
+}
 
 }  // namespace
 

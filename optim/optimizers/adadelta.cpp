@@ -1,9 +1,9 @@
 // Adadelta's update rule (torch.optim.Adadelta, PyTorch 1.13).
-#include "optim/optimizers/adadelta.hpp"
+#include <xgrad/optim/optimizers/adadelta.hpp>
 
 #include <cmath>
 
-#include "optim/kernel_util.hpp"
+#include <xgrad/optim/detail/kernel_util.hpp>
 
 namespace xgrad::optim {
 
@@ -54,7 +54,7 @@ void Adadelta::update_param(const Tensor& param, const Tensor& grad, ParamState&
         [&](auto wd, auto maximize) {
           parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
             adadelta_chunk<T, decltype(wd)::value, decltype(maximize)::value>(p, sq, acc, g, c,
-                                                                               begin, end);
+                                                                              begin, end);
           });
         },
         o.weight_decay() != 0, o.maximize());

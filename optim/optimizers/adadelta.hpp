@@ -3,7 +3,7 @@
 //   g ← g + λθ;  v ← ρv + (1−ρ)g²;  Δ = √(u + ε) / √(v + ε) · g;  u ← ρu + (1−ρ)Δ²;  θ ← θ − γΔ
 //
 //   xgrad::optim::Adadelta opt(params, xgrad::optim::AdadeltaOptions(1.0).rho(0.9));
-#include "../optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 

@@ -1,9 +1,9 @@
 // Adagrad's update rule (torch.optim.Adagrad, PyTorch 1.13, dense gradients).
-#include "optim/optimizers/adagrad.hpp"
+#include <xgrad/optim/optimizers/adagrad.hpp>
 
 #include <cmath>
 
-#include "optim/kernel_util.hpp"
+#include <xgrad/optim/detail/kernel_util.hpp>
 
 namespace xgrad::optim {
 
@@ -53,7 +53,7 @@ void Adagrad::update_param(const Tensor& param, const Tensor& grad, ParamState& 
         [&](auto wd, auto maximize) {
           parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
             adagrad_chunk<T, decltype(wd)::value, decltype(maximize)::value>(p, s, g, c, begin,
-                                                                              end);
+                                                                             end);
           });
         },
         o.weight_decay() != 0, o.maximize());

@@ -3,7 +3,7 @@
 //   g ← g + λθ;  γ̃ = γ / (1 + (t−1)η);  s ← s + g²;  θ ← θ − γ̃ g / (√s + ε)
 //
 //   xgrad::optim::Adagrad opt(params, xgrad::optim::AdagradOptions(0.1).lr_decay(0.01));
-#include "../optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 

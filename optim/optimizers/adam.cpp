@@ -1,13 +1,13 @@
 // Adam's update rule (torch.optim.Adam, PyTorch 1.13, single-tensor path).
-#include "optim/optimizers/adam.hpp"
+#include <xgrad/optim/optimizers/adam.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
 
-#include "optim/optimizers/adamw.hpp"
+#include <xgrad/optim/optimizers/adamw.hpp>
 
-#include "optim/optimizers/adam_family.hpp"
+#include <xgrad/optim/detail/adam_family.hpp>
 
 namespace xgrad::optim {
 

@@ -1,11 +1,11 @@
 // Adamax's update rule (torch.optim.Adamax, PyTorch 1.13).
-#include "optim/optimizers/adamax.hpp"
+#include <xgrad/optim/optimizers/adamax.hpp>
 
 #include <algorithm>
 #include <cmath>
 
-#include "optim/optimizers/adam.hpp"
-#include "optim/optimizers/adam_family.hpp"
+#include <xgrad/optim/detail/adam_family.hpp>
+#include <xgrad/optim/optimizers/adam.hpp>
 
 namespace xgrad::optim {
 
@@ -47,13 +47,13 @@ void Adamax::update_param(const Tensor& param, const Tensor& grad, ParamState& s
     using T = decltype(zero);
     T *p = raw_data<T>(param), *m = raw_data<T>(m_t), *u = raw_data<T>(u_t);
     const T* g = raw_data<T>(grad);
-    const AdamaxScalars<T> c{T(s.beta1), T(1 - s.beta1),       T(s.beta2),
-                             T(o.weight_decay()), T(o.eps()), T(clr)};
+    const AdamaxScalars<T> c{T(s.beta1),          T(1 - s.beta1), T(s.beta2),
+                             T(o.weight_decay()), T(o.eps()),     T(clr)};
     detail::with_flags(
         [&](auto wd, auto maximize) {
           parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
             adamax_chunk<T, decltype(wd)::value, decltype(maximize)::value>(p, m, u, g, c, begin,
-                                                                             end);
+                                                                            end);
           });
         },
         o.weight_decay() != 0, o.maximize());

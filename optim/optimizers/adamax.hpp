@@ -3,7 +3,7 @@
 //   g ← g + λθ;  m ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε);  θ ← θ − γ/(1−β₁ᵗ) · m/u
 //
 //   xgrad::optim::Adamax opt(params, xgrad::optim::AdamaxOptions(2e-3));
-#include "../optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 

@@ -1,5 +1,5 @@
 // AdamW's update rule (torch.optim.AdamW, PyTorch 1.13): decoupled decay, then Adam.
-#include "optim/optimizers/adamw.hpp"
+#include <xgrad/optim/optimizers/adamw.hpp>
 
 namespace xgrad::optim {
 

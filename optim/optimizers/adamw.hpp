@@ -3,7 +3,7 @@
 //   θ ← θ(1 − γλ);  then Adam's step without L2 term.
 //
 //   xgrad::optim::AdamW opt(params, xgrad::optim::AdamWOptions(1e-3).weight_decay(0.05));
-#include "adam.hpp"
+#include <xgrad/optim/optimizers/adam.hpp>
 
 namespace xgrad::optim {
 

@@ -1,15 +1,15 @@
 // L-BFGS: a line-by-line port of torch/optim/lbfgs.py (PyTorch 1.13), on flat float64
 // vectors. Names follow the Python so the two can be read side by side.
-#include "optim/optimizers/lbfgs.hpp"
+#include <xgrad/optim/optimizers/lbfgs.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/grad_mode.hpp"
-#include "core/shape.hpp"
-#include "optim/kernel_util.hpp"
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/core/shape.hpp>
+#include <xgrad/optim/detail/kernel_util.hpp>
 
 namespace xgrad::optim {
 namespace {

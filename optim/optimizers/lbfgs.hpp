@@ -8,7 +8,7 @@
 //
 //   xgrad::optim::LBFGS opt({xy}, xgrad::optim::LBFGSOptions(1).line_search_fn("strong_wolfe"));
 //   opt.step([&] { opt.zero_grad(); auto l = rosenbrock(xy); l.backward(); return l; });
-#include "../optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 

@@ -1,10 +1,10 @@
 // NAdam's update rule (torch.optim.NAdam, PyTorch 1.13).
-#include "optim/optimizers/nadam.hpp"
+#include <xgrad/optim/optimizers/nadam.hpp>
 
 #include <cmath>
 
-#include "optim/optimizers/adam.hpp"
-#include "optim/optimizers/adam_family.hpp"
+#include <xgrad/optim/detail/adam_family.hpp>
+#include <xgrad/optim/optimizers/adam.hpp>
 
 namespace xgrad::optim {
 

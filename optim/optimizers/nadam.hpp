@@ -6,7 +6,7 @@
 // (the second denominator as PyTorch 1.13 computes it; 2.0 has 1−Πₜμₜ₊₁)
 //
 //   xgrad::optim::NAdam opt(params, xgrad::optim::NAdamOptions(2e-3).momentum_decay(4e-3));
-#include "../optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 

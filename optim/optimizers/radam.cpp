@@ -1,10 +1,10 @@
 // RAdam's update rule (torch.optim.RAdam, PyTorch 1.13).
-#include "optim/optimizers/radam.hpp"
+#include <xgrad/optim/optimizers/radam.hpp>
 
 #include <cmath>
 
-#include "optim/optimizers/adam.hpp"
-#include "optim/optimizers/adam_family.hpp"
+#include <xgrad/optim/detail/adam_family.hpp>
+#include <xgrad/optim/optimizers/adam.hpp>
 
 namespace xgrad::optim {
 
@@ -61,13 +61,9 @@ void RAdam::update_param(const Tensor& param, const Tensor& grad, ParamState& st
     using T = decltype(zero);
     T *p = raw_data<T>(param), *m = raw_data<T>(m_t), *v = raw_data<T>(v_t);
     const T* g = raw_data<T>(grad);
-    const RAdamScalars<T> c{detail::MomentCoefs<T>(s),
-                            T(o.weight_decay()),
-                            T(o.eps()),
-                            T(s.bias_correction1),
-                            T(std::sqrt(s.bias_correction2)),
-                            T(o.lr()),
-                            T(rect)};
+    const RAdamScalars<T> c{
+        detail::MomentCoefs<T>(s),        T(o.weight_decay()), T(o.eps()), T(s.bias_correction1),
+        T(std::sqrt(s.bias_correction2)), T(o.lr()),           T(rect)};
     detail::with_flags(
         [&](auto wd, auto rectified) {
           parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {

@@ -6,7 +6,7 @@
 //   else:   θ ← θ − γ m̂
 //
 //   xgrad::optim::RAdam opt(params, xgrad::optim::RAdamOptions(1e-3));
-#include "../optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 

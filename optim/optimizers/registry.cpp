@@ -1,22 +1,22 @@
 // The optimizer registry, with the built-ins added on first use rather than by static
 // initialisers (which a static library's linker may drop, as for ops/registry.cpp).
-#include "optim/optimizers/registry.hpp"
+#include <xgrad/optim/optimizers/registry.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <mutex>
 
-#include "optim/optimizers/adadelta.hpp"
-#include "optim/optimizers/adagrad.hpp"
-#include "optim/optimizers/adam.hpp"
-#include "optim/optimizers/adamax.hpp"
-#include "optim/optimizers/adamw.hpp"
-#include "optim/optimizers/lbfgs.hpp"
-#include "optim/optimizers/nadam.hpp"
-#include "optim/optimizers/radam.hpp"
-#include "optim/optimizers/rmsprop.hpp"
-#include "optim/optimizers/sgd.hpp"
+#include <xgrad/optim/optimizers/adadelta.hpp>
+#include <xgrad/optim/optimizers/adagrad.hpp>
+#include <xgrad/optim/optimizers/adam.hpp>
+#include <xgrad/optim/optimizers/adamax.hpp>
+#include <xgrad/optim/optimizers/adamw.hpp>
+#include <xgrad/optim/optimizers/lbfgs.hpp>
+#include <xgrad/optim/optimizers/nadam.hpp>
+#include <xgrad/optim/optimizers/radam.hpp>
+#include <xgrad/optim/optimizers/rmsprop.hpp>
+#include <xgrad/optim/optimizers/sgd.hpp>
 
 namespace xgrad::optim {
 

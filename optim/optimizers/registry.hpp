@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "../../core/registry.hpp"
-#include "../optimizer.hpp"
+#include <xgrad/core/registry.hpp>
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 
@@ -60,6 +60,5 @@ OptimizerFactory factory_of() {
 
 /// Registers optimizer class `Class` under `name`, at namespace scope, once per program.
 /// Example: XGRAD_REGISTER_OPTIMIZER("lion", Lion);
-#define XGRAD_REGISTER_OPTIMIZER(name, Class)                \
-  XGRAD_REGISTER(::xgrad::optim::optimizer_registry(), name, \
-                 ::xgrad::optim::factory_of<Class>())
+#define XGRAD_REGISTER_OPTIMIZER(name, Class) \
+  XGRAD_REGISTER(::xgrad::optim::optimizer_registry(), name, ::xgrad::optim::factory_of<Class>())

@@ -1,9 +1,9 @@
 // RMSprop's update rule (torch.optim.RMSprop, PyTorch 1.13).
-#include "optim/optimizers/rmsprop.hpp"
+#include <xgrad/optim/optimizers/rmsprop.hpp>
 
 #include <cmath>
 
-#include "optim/kernel_util.hpp"
+#include <xgrad/optim/detail/kernel_util.hpp>
 
 namespace xgrad::optim {
 

@@ -4,7 +4,7 @@
 //   b ← μb + g/(√v' + ε), θ ← θ − γb  (momentum > 0);  θ ← θ − γ g/(√v' + ε) otherwise
 //
 //   xgrad::optim::RMSprop opt(params, xgrad::optim::RMSpropOptions(1e-2).centered(true));
-#include "../optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 

@@ -1,9 +1,9 @@
 // SGD's update rule (torch.optim.SGD, PyTorch 1.13).
-#include "optim/optimizers/sgd.hpp"
+#include <xgrad/optim/optimizers/sgd.hpp>
 
 #include <fmt/format.h>
 
-#include "optim/kernel_util.hpp"
+#include <xgrad/optim/detail/kernel_util.hpp>
 
 namespace xgrad::optim {
 

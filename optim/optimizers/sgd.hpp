@@ -5,7 +5,7 @@
 //   θ ← θ − γg
 //
 //   xgrad::optim::SGD opt(params, xgrad::optim::SGDOptions(0.1).momentum(0.9).nesterov(true));
-#include "../optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 

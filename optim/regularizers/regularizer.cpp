@@ -1,13 +1,13 @@
-#include "optim/regularizers/regularizer.hpp"
+#include <xgrad/optim/regularizers/regularizer.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "core/creation.hpp"
-#include "core/error.hpp"
-#include "ops/elementwise.hpp"
-#include "ops/reduce.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/ops/elementwise.hpp>
+#include <xgrad/ops/reduce.hpp>
 
 namespace xgrad::optim {
 

@@ -1,11 +1,11 @@
-#include "optim/regularizers/regularizer_registry.hpp"
+#include <xgrad/optim/regularizers/regularizer_registry.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <mutex>
 
-#include "core/error.hpp"
+#include <xgrad/core/error.hpp>
 
 namespace xgrad::optim {
 namespace {

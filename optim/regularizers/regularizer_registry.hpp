@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "../../core/registry.hpp"
-#include "../options.hpp"
-#include "regularizer.hpp"
+#include <xgrad/core/registry.hpp>
+#include <xgrad/optim/options.hpp>
+#include <xgrad/optim/regularizers/regularizer.hpp>
 
 namespace xgrad::optim {
 

@@ -1,4 +1,4 @@
-#include "optim/schedulers/lr_anneal.hpp"
+#include <xgrad/optim/schedulers/lr_anneal.hpp>
 
 #include <fmt/format.h>
 

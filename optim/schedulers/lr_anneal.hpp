@@ -4,7 +4,7 @@
 //   xgrad::optim::LinearLR warmup(opt,
 //   xgrad::optim::LinearLROptions().start_factor(0.1).total_iters(5));
 //   xgrad::optim::CosineAnnealingLR cosine(opt, xgrad::optim::CosineAnnealingLROptions(100));
-#include "scheduler.hpp"
+#include <xgrad/optim/schedulers/scheduler.hpp>
 
 namespace xgrad::optim {
 

@@ -1,4 +1,4 @@
-#include "optim/schedulers/lr_compose.hpp"
+#include <xgrad/optim/schedulers/lr_compose.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -17,7 +17,7 @@
 #include <memory>
 #include <vector>
 
-#include "scheduler.hpp"
+#include <xgrad/optim/schedulers/scheduler.hpp>
 
 namespace xgrad::optim {
 

@@ -1,4 +1,4 @@
-#include "optim/schedulers/lr_decay.hpp"
+#include <xgrad/optim/schedulers/lr_decay.hpp>
 
 #include <fmt/format.h>
 

@@ -4,7 +4,7 @@
 //   xgrad::optim::MultiStepLR sched(opt, xgrad::optim::MultiStepLROptions({30, 80}).gamma(0.1));
 #include <map>
 
-#include "scheduler.hpp"
+#include <xgrad/optim/schedulers/scheduler.hpp>
 
 namespace xgrad::optim {
 

@@ -1,4 +1,4 @@
-#include "optim/schedulers/lr_onecycle.hpp"
+#include <xgrad/optim/schedulers/lr_onecycle.hpp>
 
 #include <fmt/format.h>
 

@@ -1,11 +1,10 @@
-#include "optim/schedulers/lr_plateau.hpp"
+#include <xgrad/optim/schedulers/lr_plateau.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
 
 namespace xgrad::optim {
 namespace {
@@ -142,8 +141,8 @@ void ReduceLROnPlateau::load_extra_state(const OptionMap& state, bool commit) {
   const int64_t cooldown = get("cooldown_counter").as_int("cooldown_counter");
   if (bad < 0 || cooldown < 0) {
     throw ValueError(fmt::format(
-        "ReduceLROnPlateau state: num_bad_epochs ({}) and cooldown_counter ({}) must be >= 0",
-        bad, cooldown));
+        "ReduceLROnPlateau state: num_bad_epochs ({}) and cooldown_counter ({}) must be >= 0", bad,
+        cooldown));
   }
   if (commit) {
     best_ = best;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "scheduler.hpp"
+#include <xgrad/optim/schedulers/scheduler.hpp>
 
 namespace xgrad::optim {
 

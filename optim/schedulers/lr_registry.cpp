@@ -1,14 +1,14 @@
-#include "optim/schedulers/lr_registry.hpp"
+#include <xgrad/optim/schedulers/lr_registry.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <mutex>
 
-#include "optim/schedulers/lr_anneal.hpp"
-#include "optim/schedulers/lr_decay.hpp"
-#include "optim/schedulers/lr_onecycle.hpp"
-#include "optim/schedulers/lr_plateau.hpp"
+#include <xgrad/optim/schedulers/lr_anneal.hpp>
+#include <xgrad/optim/schedulers/lr_decay.hpp>
+#include <xgrad/optim/schedulers/lr_onecycle.hpp>
+#include <xgrad/optim/schedulers/lr_plateau.hpp>
 
 namespace xgrad::optim {
 namespace {
@@ -57,9 +57,8 @@ std::unique_ptr<LRScheduler> make_scheduler(const std::string& name, Optimizer& 
   const auto& registry = scheduler_registry();
   const SchedulerFactory* factory = registry.find(name);
   if (!factory) {
-    throw ValueError(fmt::format(
-        "make_scheduler: no scheduler named '{}'; registered: {}",
-        name, fmt::join(registry.names(), ", ")));
+    throw ValueError(fmt::format("make_scheduler: no scheduler named '{}'; registered: {}", name,
+                                 fmt::join(registry.names(), ", ")));
   }
   auto sched = (*factory)(optimizer, options);
   if (!sched) {

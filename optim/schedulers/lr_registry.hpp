@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "../../core/registry.hpp"
-#include "scheduler.hpp"
+#include <xgrad/core/registry.hpp>
+#include <xgrad/optim/schedulers/scheduler.hpp>
 
 namespace xgrad::optim {
 

@@ -3,10 +3,10 @@
 // (docs/schedulers_and_regularization.md).
 //   #include <xgrad/optim/schedulers/lr_schedulers.hpp>
 //   xgrad::optim::StepLR sched(opt, xgrad::optim::StepLROptions(30));
-#include "lr_anneal.hpp"
-#include "lr_compose.hpp"
-#include "lr_decay.hpp"
-#include "lr_onecycle.hpp"
-#include "lr_plateau.hpp"
-#include "lr_registry.hpp"
-#include "scheduler.hpp"
+#include <xgrad/optim/schedulers/lr_anneal.hpp>
+#include <xgrad/optim/schedulers/lr_compose.hpp>
+#include <xgrad/optim/schedulers/lr_decay.hpp>
+#include <xgrad/optim/schedulers/lr_onecycle.hpp>
+#include <xgrad/optim/schedulers/lr_plateau.hpp>
+#include <xgrad/optim/schedulers/lr_registry.hpp>
+#include <xgrad/optim/schedulers/scheduler.hpp>

@@ -1,4 +1,4 @@
-#include "optim/schedulers/scheduler.hpp"
+#include <xgrad/optim/schedulers/scheduler.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

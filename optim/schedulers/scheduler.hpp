@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "../optimizer.hpp"
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim {
 
@@ -152,7 +152,8 @@ namespace detail {
 template <class Options>
 OptionMap options_to_map(const Options& options) {
   OptionMap map;
-  Options::fields(options, [&](const char* key, const auto& field) { map.emplace(key, OptionValue(field)); });
+  Options::fields(
+      options, [&](const char* key, const auto& field) { map.emplace(key, OptionValue(field)); });
   return map;
 }
 

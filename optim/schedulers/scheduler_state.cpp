@@ -16,9 +16,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "core/bounded_json.hpp"
-#include "optim/schedulers/scheduler.hpp"
-#include "optim/state_json.hpp"
+#include <xgrad/core/detail/bounded_json.hpp>
+#include <xgrad/optim/detail/state_json.hpp>
+#include <xgrad/optim/schedulers/scheduler.hpp>
 
 namespace xgrad::optim {
 namespace detail {
@@ -70,8 +70,8 @@ std::vector<double> lr_list(const json& state, const char* key, size_t groups) {
   for (const auto& x : a) {
     auto v = number_from_json(x);
     if (!v || !(*v >= 0) || std::isinf(*v)) {
-      throw ValueError(
-          fmt::format("\"{}\" holds {}; learning rates are finite numbers >= 0", key, json_excerpt(x)));
+      throw ValueError(fmt::format("\"{}\" holds {}; learning rates are finite numbers >= 0", key,
+                                   json_excerpt(x)));
     }
     out.push_back(*v);
   }
@@ -113,8 +113,7 @@ struct SchedulerStateAccess {
   }
 
   /// Checks (commit=false) or applies (commit=true) `state` to `s`; `where` names the part.
-  static void from_json(LRScheduler& s, const json& state, const std::string& where,
-                        bool commit) {
+  static void from_json(LRScheduler& s, const json& state, const std::string& where, bool commit) {
     auto fail = [&](const std::string& why) -> ValueError {
       return ValueError(where.empty() ? why : fmt::format("{} ({}): {}", where, s.name(), why));
     };
@@ -151,10 +150,9 @@ struct SchedulerStateAccess {
       }
       for (size_t i = 0; i < parts.size(); ++i) {
         const json& pj = saved_parts[i];
-        const std::string pname =
-            pj.is_object() && pj.contains("name") && pj["name"].is_string()
-                ? pj["name"].get<std::string>()
-                : std::string("?");
+        const std::string pname = pj.is_object() && pj.contains("name") && pj["name"].is_string()
+                                      ? pj["name"].get<std::string>()
+                                      : std::string("?");
         if (pname != parts[i]->name()) {
           throw ValueError(fmt::format("part {} is a {} in the state but a {} here", i, pname,
                                        parts[i]->name()));
@@ -198,9 +196,10 @@ void LRScheduler::load_state_dict(const SchedulerStateDict& sd) {
   auto meta = [&](const char* key) -> const std::string& {
     auto it = sd.metadata.find(key);
     if (it == sd.metadata.end()) {
-      throw ValueError(fmt::format("{}: the state has no \"{}\" entry (not written by a "
-                                   "scheduler's state_dict or save?)",
-                                   who, key));
+      throw ValueError(
+          fmt::format("{}: the state has no \"{}\" entry (not written by a "
+                      "scheduler's state_dict or save?)",
+                      who, key));
     }
     return it->second;
   };
@@ -212,8 +211,8 @@ void LRScheduler::load_state_dict(const SchedulerStateDict& sd) {
                                      : ""));
   }
   if (meta("scheduler") != name()) {
-    throw ValueError(fmt::format("{}: the state is of a {} scheduler, not {}", who,
-                                 meta("scheduler"), name()));
+    throw ValueError(
+        fmt::format("{}: the state is of a {} scheduler, not {}", who, meta("scheduler"), name()));
   }
   nlohmann::json state;
   std::string why;

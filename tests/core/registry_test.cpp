@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/registry.hpp"
+#include <xgrad/core/registry.hpp>
 
 namespace xg = xgrad;
 
@@ -20,7 +20,9 @@ xg::Registry<IntFactory>& test_registry() {
   return registry;
 }
 
-int triple(int x) { return 3 * x; }
+int triple(int x) {
+  return 3 * x;
+}
 
 }  // namespace
 
@@ -62,8 +64,7 @@ TEST(Registry, EmptyRegistrySaysNothingIsRegistered) {
     r.get("median");
     FAIL() << "expected ValueError";
   } catch (const xg::ValueError& e) {
-    EXPECT_NE(std::string(e.what()).find("no pruner is registered"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("no pruner is registered"), std::string::npos) << e.what();
   }
 }
 

@@ -98,14 +98,13 @@ TEST(Safetensors, FileIsValidSafetensorsByAnIndependentReader) {
 
 TEST(Safetensors, BoolBytesOtherThanZeroOrOneAreRefused) {
   const auto dir = temp_dir("bool_bytes");
-  const std::string header =
-      R"({"m":{"dtype":"BOOL","shape":[3],"data_offsets":[0,3]}})";
+  const std::string header = R"({"m":{"dtype":"BOOL","shape":[3],"data_offsets":[0,3]}})";
   write_bytes(dir / "ok.safetensors", raw_file(header, std::string("\x01\x00\x01", 3)));
   auto ok = xg::load_tensors((dir / "ok.safetensors").string());
   EXPECT_EQ(ok.at("m").sum().item<int64_t>(), 2);
   write_bytes(dir / "bad.safetensors", raw_file(header, std::string("\x01\x02\x00", 3)));
-  const auto msg = message_of<xg::IOError>(
-      [&] { xg::load_tensors((dir / "bad.safetensors").string()); });
+  const auto msg =
+      message_of<xg::IOError>([&] { xg::load_tensors((dir / "bad.safetensors").string()); });
   EXPECT_TRUE(Contains(msg, "BOOL element 1 holds the byte 2")) << msg;
 }
 

@@ -119,9 +119,11 @@ TEST(Views, VersionCounterIsShared) {
 
 TEST(Views, ExpandedViewRefusesInPlaceWrites) {
   auto e = xg::zeros({1, 3}).expand({4, 3});
-  EXPECT_TRUE(Contains(xgtest::message_of<xg::ValueError>([&] { e.fill_(1); }),
-                       "single memory location"));
-  EXPECT_TRUE(Contains(xgtest::message_of<xg::ValueError>([&] { e.add_(xg::ones({4, 3})); }),
+  EXPECT_TRUE(
+      Contains(xgtest::message_of<xg::ValueError>([&] { e.fill_(1); }), "single memory location"));
+  EXPECT_TRUE(Contains(xgtest::message_of<xg::ValueError>([&] {
+                         e.add_(xg::ones({4, 3}));
+                       }),
                        "clone()"));
 }
 
@@ -145,8 +147,8 @@ TEST(Views, SavedTensorModifiedThroughAViewIsStale) {
     xg::NoGradGuard no_grad;
     b.t()[0].fill_(9);  // changes b[1][0] through another view
   }
-  EXPECT_TRUE(Contains(xgtest::message_of<xg::AutogradError>([&] { y.backward(); }),
-                       "modified in place"));
+  EXPECT_TRUE(
+      Contains(xgtest::message_of<xg::AutogradError>([&] { y.backward(); }), "modified in place"));
 }
 
 TEST(Views, ViewOfNonViewableLayoutSaysUseReshape) {
@@ -219,7 +221,9 @@ TEST(Views, IndexWithSliceNoneEllipsis) {
   EXPECT_TRUE(ValuesEqual(x.index({1, Slice(None, None, 3)}), {4, 7}));
   EXPECT_TRUE(ValuesEqual(x.index({xg::tensor({2, 0})}), {8, 9, 10, 11, 0, 1, 2, 3}));
   EXPECT_TRUE(ValuesEqual(x.index({x.gt(8.5)}), {9, 10, 11}));
-  EXPECT_TRUE(Contains(xgtest::message_of<xg::IndexError>([&] { x.index({0, 0, 0}); }),
+  EXPECT_TRUE(Contains(xgtest::message_of<xg::IndexError>([&] {
+                         x.index({0, 0, 0});
+                       }),
                        "too many indices"));
 }
 

@@ -78,8 +78,8 @@ TEST(LibtorchHabits, SaveLoadModuleOptimizerTensor) {
   xg::load(back, dir + "/habit_tensor.safetensors");
   EXPECT_TRUE(xg::equal(back, t));
   EXPECT_THROW(xg::load(back, dir + "/habit_model.safetensors"), xg::IOError);
-  for (const char* f : {"/habit_model.safetensors", "/habit_opt.safetensors",
-                        "/habit_tensor.safetensors"})
+  for (const char* f :
+       {"/habit_model.safetensors", "/habit_opt.safetensors", "/habit_tensor.safetensors"})
     std::remove((dir + f).c_str());
 }
 

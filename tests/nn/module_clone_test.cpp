@@ -118,7 +118,7 @@ struct Block : nn::Cloneable<Block> {
     scale = register_parameter("scale", xg::ones({width}));
     steps = register_buffer("steps", xg::zeros({1}));
   }
-  xg::Tensor forward(const xg::Tensor& x) override { return (*fc)(x) * scale; }
+  xg::Tensor forward(const xg::Tensor& x) override { return (*fc)(x)*scale; }
   std::string name() const override { return "Block"; }
   int64_t width;
   std::shared_ptr<nn::Linear> fc;
@@ -130,8 +130,8 @@ struct Net : nn::Cloneable<Net> {
   void reset() override {
     first = register_module("first", std::make_shared<Block>(width));
     second = register_module("second", std::make_shared<Block>(width));
-    head = register_module("head", std::make_shared<nn::Sequential>(nn::Linear(width, 1),
-                                                                    nn::Sigmoid()));
+    head = register_module("head",
+                           std::make_shared<nn::Sequential>(nn::Linear(width, 1), nn::Sigmoid()));
   }
   xg::Tensor forward(const xg::Tensor& x) override {
     return (*head)((*second)(xg::relu((*first)(x))));

@@ -58,8 +58,8 @@ TEST(CholeskyGrad, MatchesFiniteDifferences) {
   xg::manual_seed(3);
   for (int64_t n : {1, 2, 4}) {
     auto x = xgtest::randn_leaf({n, n});
-    EXPECT_TRUE(GradcheckPasses([](const xg::TensorList& in) { return xg::cholesky(spd(in[0])); },
-                                {x}))
+    EXPECT_TRUE(
+        GradcheckPasses([](const xg::TensorList& in) { return xg::cholesky(spd(in[0])); }, {x}))
         << "n = " << n;
   }
 }
@@ -113,8 +113,9 @@ TEST(CholeskyErrors, NamedForBadInput) {
   EXPECT_THROW(xg::cholesky(xg::zeros({4}, xg::kFloat64)), xg::ShapeError);
   const auto l = xg::eye(3, -1, xg::kFloat64);
   EXPECT_THROW(xg::triangular_solve(xg::zeros({2, 1}, xg::kFloat64), l), xg::ShapeError);
-  EXPECT_THROW(xg::triangular_solve(xg::zeros({3, 1}, xg::kFloat64), xg::zeros({3, 3}, xg::kFloat64)),
-               xg::ValueError);
+  EXPECT_THROW(
+      xg::triangular_solve(xg::zeros({3, 1}, xg::kFloat64), xg::zeros({3, 3}, xg::kFloat64)),
+      xg::ValueError);
   const auto nan = xg::tensor({{std::nan(""), 0.0}, {0.0, 1.0}}, xg::kFloat64);
   EXPECT_THROW(xg::cholesky(nan), xg::ValueError);
 }

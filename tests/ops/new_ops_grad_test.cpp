@@ -15,22 +15,21 @@ TEST(NewOpsGrad, Cumsum) {
   xg::manual_seed(11);
   const auto x = randn_leaf({3, 4});
   for (int64_t d : {0, 1, -1})
-    EXPECT_TRUE(GradcheckPasses([d](const xg::TensorList& in) { return xg::cumsum(in[0], d); },
-                                {x}));
-  EXPECT_TRUE(
-      GradgradcheckPasses([](const xg::TensorList& in) { return xg::cumsum(in[0], 1).pow(2); },
-                          {x}));
+    EXPECT_TRUE(
+        GradcheckPasses([d](const xg::TensorList& in) { return xg::cumsum(in[0], d); }, {x}));
+  EXPECT_TRUE(GradgradcheckPasses(
+      [](const xg::TensorList& in) { return xg::cumsum(in[0], 1).pow(2); }, {x}));
 }
 
 TEST(NewOpsGrad, TopkSortValues) {
   xg::manual_seed(12);
   const auto x = randn_leaf({3, 5});
-  EXPECT_TRUE(GradcheckPasses(
-      [](const xg::TensorList& in) { return std::get<0>(in[0].topk(2, 1)); }, {x}));
+  EXPECT_TRUE(
+      GradcheckPasses([](const xg::TensorList& in) { return std::get<0>(in[0].topk(2, 1)); }, {x}));
   EXPECT_TRUE(GradcheckPasses(
       [](const xg::TensorList& in) { return std::get<0>(xg::sort(in[0], 0, true)); }, {x}));
-  EXPECT_TRUE(GradcheckPasses(
-      [](const xg::TensorList& in) { return std::get<0>(in[0].max(1)); }, {x}));
+  EXPECT_TRUE(
+      GradcheckPasses([](const xg::TensorList& in) { return std::get<0>(in[0].max(1)); }, {x}));
 }
 
 TEST(NewOpsGrad, StdNormWithDim) {
@@ -64,8 +63,7 @@ TEST(NewOpsGrad, MatmulBroadcastBatch) {
 TEST(NewOpsGrad, NarrowChunk) {
   xg::manual_seed(16);
   const auto x = randn_leaf({4, 5});
+  EXPECT_TRUE(GradcheckPasses([](const xg::TensorList& in) { return in[0].narrow(1, 1, 3); }, {x}));
   EXPECT_TRUE(
-      GradcheckPasses([](const xg::TensorList& in) { return in[0].narrow(1, 1, 3); }, {x}));
-  EXPECT_TRUE(GradcheckPasses(
-      [](const xg::TensorList& in) { return in[0].chunk(2, 1)[1] * 2.0; }, {x}));
+      GradcheckPasses([](const xg::TensorList& in) { return in[0].chunk(2, 1)[1] * 2.0; }, {x}));
 }

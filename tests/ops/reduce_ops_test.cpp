@@ -149,8 +149,8 @@ TEST(ReduceOpsValues, ArgmaxFloat32AndNaN) {
 
 TEST(ReduceOpsValues, Float32) {
   const auto x = xg::tensor({{1.0, 2.0}, {3.0, 4.0}}, xg::kFloat32);
-  for (const auto& y : {xg::sum(x), xg::mean(x, {0}), xg::Tensor(xg::max(x, 1)), xg::min(x), xg::var(x),
-                        xg::norm(x, 1), xg::logsumexp(x, {1})}) {
+  for (const auto& y : {xg::sum(x), xg::mean(x, {0}), xg::Tensor(xg::max(x, 1)), xg::min(x),
+                        xg::var(x), xg::norm(x, 1), xg::logsumexp(x, {1})}) {
     EXPECT_EQ(y.dtype(), xg::kFloat32);
   }
   EXPECT_TRUE(ValuesEqual(xg::sum(x), {10}));

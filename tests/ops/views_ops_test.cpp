@@ -27,7 +27,7 @@ void expect_same_on_view(const xg::Tensor& view, const UnaryFn& f, const std::st
 std::vector<std::pair<std::string, xg::Tensor>> views_2d(xg::DType dtype = xg::kFloat32) {
   xg::manual_seed(7);
   auto base = xg::randn({6, 8}, dtype);
-  return {{"t", base.t().slice(1, 0, 4)},  // [8, 4]
+  return {{"t", base.t().slice(1, 0, 4)},    // [8, 4]
           {"step", base.slice(1, 1, 8, 2)},  // [6, 4]
           {"narrow", base.narrow(1, 2, 4)},  // [6, 4]
           {"expand", base[0].narrow(0, 0, 4).expand({6, 4})}};
@@ -142,8 +142,8 @@ TEST(ViewsOps, InPlaceOpsThroughViewsUnderNoGrad) {
   {
     xg::NoGradGuard no_grad;
     auto v = w.detach().t();
-    v[0].add_(xg::ones({3}), 2.0);  // column 0
-    v.narrow(0, 1, 2).mul_(3.0);   // no-op on zeros...
+    v[0].add_(xg::ones({3}), 2.0);            // column 0
+    v.narrow(0, 1, 2).mul_(3.0);              // no-op on zeros...
     v[2].copy_(xg::tensor({1.0, 2.0, 3.0}));  // column 2
     v.mul_(2.0);
     v.div_(xg::full({3, 3}, 2.0));
@@ -159,7 +159,8 @@ TEST(ViewsOps, GradcheckThroughChainsOfViews) {
       [](const xg::TensorList& in) { return in[0].transpose(0, 2).select(1, 2).sum(1); }, {x}));
   EXPECT_TRUE(GradcheckPasses(
       [](const xg::TensorList& in) {
-        return in[0].permute({2, 0, 1}).slice(0, 1, 5, 2) * in[0].narrow(2, 0, 2).permute({2, 0, 1});
+        return in[0].permute({2, 0, 1}).slice(0, 1, 5, 2) *
+               in[0].narrow(2, 0, 2).permute({2, 0, 1});
       },
       {x}));
   EXPECT_TRUE(GradcheckPasses(

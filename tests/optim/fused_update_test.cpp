@@ -149,8 +149,8 @@ void plain_step(const std::string& name, const optim::OptionMap& o, int64_t step
         if (rho_t > 5) {
           const double r = std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
                                      ((rho_inf - 4) * (rho_inf - 2) * rho_t));
-          p[i] = T(T(p[i]) - m_hat * T(lr) * (T(std::sqrt(bc2)) / (std::sqrt(T(v[i])) + T(eps))) *
-                                 T(r));
+          p[i] = T(T(p[i]) -
+                   m_hat * T(lr) * (T(std::sqrt(bc2)) / (std::sqrt(T(v[i])) + T(eps))) * T(r));
         } else {
           p[i] = T(T(p[i]) - m_hat * T(lr));
         }

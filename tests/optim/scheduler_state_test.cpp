@@ -215,7 +215,7 @@ TEST(SchedulerState, PlateauKeepsBestBadEpochsAndCooldown) {
   SgdFixture s(1.0);
   optim::ReduceLROnPlateau a(*s.opt,
                              optim::ReduceLROnPlateauOptions().patience(1).cooldown(3).factor(0.5));
-  const auto fresh = a.state_dict();  // best = +inf before the first step
+  const auto fresh = a.state_dict();                // best = +inf before the first step
   for (double m : {5.0, 4.0, 4.0, 4.0}) a.step(m);  // a reduction, cooldown running
   ASSERT_TRUE(a.in_cooldown());
   SgdFixture s2(1.0);
@@ -322,8 +322,8 @@ TEST(SchedulerState, OptimizerFileOrCorruptStateIsAValueError) {
 
 TEST(SchedulerRegistryPlateau, MadeByNameAndSteppedWithAMetric) {
   SgdFixture s(1.0);
-  auto sched = optim::make_scheduler("plateau", *s.opt,
-                                     {{"patience", 0}, {"factor", 0.5}, {"mode", "max"}});
+  auto sched =
+      optim::make_scheduler("plateau", *s.opt, {{"patience", 0}, {"factor", 0.5}, {"mode", "max"}});
   EXPECT_EQ(sched->name(), "ReduceLROnPlateau");
   EXPECT_TRUE(sched->needs_metric());
   EXPECT_NE(dynamic_cast<optim::ReduceLROnPlateau*>(sched.get()), nullptr);
@@ -341,8 +341,9 @@ TEST(SchedulerRegistryPlateau, MadeByNameAndSteppedWithAMetric) {
 
 TEST(SchedulerRegistryPlateau, OptionErrorsListTheValidKeys) {
   SgdFixture s;
-  const auto msg = message_of<xg::ValueError>(
-      [&] { optim::make_scheduler("plateau", *s.opt, {{"patiense", 3}}); });
+  const auto msg = message_of<xg::ValueError>([&] {
+    optim::make_scheduler("plateau", *s.opt, {{"patiense", 3}});
+  });
   EXPECT_TRUE(Contains(msg, "patiense")) << msg;
   EXPECT_TRUE(Contains(msg, "patience")) << msg;
   EXPECT_THROW(optim::make_scheduler("plateau", *s.opt, {{"mode", "up"}}), xg::ValueError);
@@ -364,8 +365,7 @@ TEST(SchedulerRegistryPlateau, CompositesRefuseIt) {
   SgdFixture s;
   auto plateau = std::make_shared<optim::ReduceLROnPlateau>(*s.opt);
   auto step = std::make_shared<optim::StepLR>(*s.opt, 3);
-  const auto msg = message_of<xg::ValueError>(
-      [&] { optim::ChainedScheduler({step, plateau}); });
+  const auto msg = message_of<xg::ValueError>([&] { optim::ChainedScheduler({step, plateau}); });
   EXPECT_TRUE(Contains(msg, "metric")) << msg;
 }
 

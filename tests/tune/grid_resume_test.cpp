@@ -70,11 +70,13 @@ TEST(GridSampler, TrialFailingBeforeItsSuggestsLeavesNoCombinationOut) {
 
 TEST(GridSampler, PrunedTrialsKeepTheirCombination) {
   tune::Study s(tune::StudyOptions().sampler("grid"));
-  s.optimize([](tune::Trial& t) {
-    const auto a = t.suggest_int("a", 0, 5);
-    if (a % 2) throw tune::TrialPruned();
-    return double(a);
-  }, 100);
+  s.optimize(
+      [](tune::Trial& t) {
+        const auto a = t.suggest_int("a", 0, 5);
+        if (a % 2) throw tune::TrialPruned();
+        return double(a);
+      },
+      100);
   const auto trials = s.trials();
   EXPECT_EQ(trials.size(), 6u);
   EXPECT_EQ(combinations(trials).size(), 6u);
@@ -83,10 +85,9 @@ TEST(GridSampler, PrunedTrialsKeepTheirCombination) {
 
 TEST(SqliteStorage, IntListChoicesRoundTripExactly) {
   const auto db = temp_path("intlist.db");
-  const std::vector<Value> choices = {Value(std::vector<int64_t>{64, 32}),
-                                      Value(std::vector<int64_t>{128}),
-                                      Value(std::vector<double>{1.0, 2.0}),
-                                      Value(std::vector<int64_t>{})};
+  const std::vector<Value> choices = {
+      Value(std::vector<int64_t>{64, 32}), Value(std::vector<int64_t>{128}),
+      Value(std::vector<double>{1.0, 2.0}), Value(std::vector<int64_t>{})};
   auto objective = [&](tune::Trial& t) {
     const Value v = t.suggest_categorical("layers", choices);
     return double(v.type() == Value::Type::IntList ? v.as_int_list("layers").size() : 10);

@@ -19,7 +19,8 @@ tune::FrozenTrial trial_with(int64_t number, tune::TrialState state, std::vector
 TEST(MedianPruner, PrunesWorseThanMedianAfterStartup) {
   const auto p = tune::make_pruner("median", {{"n_startup_trials", 3}});
   std::vector<tune::FrozenTrial> done;
-  for (int i = 0; i < 3; ++i) done.push_back(trial_with(i, tune::TrialState::Complete, {1.0 + i, 0.5 + i}));
+  for (int i = 0; i < 3; ++i)
+    done.push_back(trial_with(i, tune::TrialState::Complete, {1.0 + i, 0.5 + i}));
   const auto bad = trial_with(9, tune::TrialState::Running, {5.0});
   const auto good = trial_with(10, tune::TrialState::Running, {1.5});
   EXPECT_TRUE(p->prune(done, bad, tune::Direction::Minimize));
@@ -34,27 +35,34 @@ TEST(MedianPruner, PrunesWorseThanMedianAfterStartup) {
 TEST(AshaPruner, KeepsTheTopThirdAtEachRung) {
   const auto p = tune::make_pruner("asha", {{"min_resource", 1}, {"reduction_factor", 3}});
   std::vector<tune::FrozenTrial> others;
-  for (int i = 0; i < 5; ++i) others.push_back(trial_with(i, tune::TrialState::Complete, {0, double(i), double(i)}));
+  for (int i = 0; i < 5; ++i)
+    others.push_back(trial_with(i, tune::TrialState::Complete, {0, double(i), double(i)}));
   // Rung 0 is step 1; values there 0..4 and ours. Top third of 6 = best 2.
-  EXPECT_FALSE(p->prune(others, trial_with(9, tune::TrialState::Running, {0, 0.5}), tune::Direction::Minimize));
-  EXPECT_TRUE(p->prune(others, trial_with(9, tune::TrialState::Running, {0, 2.5}), tune::Direction::Minimize));
+  EXPECT_FALSE(p->prune(others, trial_with(9, tune::TrialState::Running, {0, 0.5}),
+                        tune::Direction::Minimize));
+  EXPECT_TRUE(p->prune(others, trial_with(9, tune::TrialState::Running, {0, 2.5}),
+                       tune::Direction::Minimize));
   // At step 2 no rung is crossed (next rung is step 3): never pruned there.
-  EXPECT_FALSE(p->prune(others, trial_with(9, tune::TrialState::Running, {0, 0.5, 99}), tune::Direction::Minimize));
+  EXPECT_FALSE(p->prune(others, trial_with(9, tune::TrialState::Running, {0, 0.5, 99}),
+                        tune::Direction::Minimize));
   EXPECT_THROW(tune::make_pruner("asha", {{"reduction_factor", 1}}), xgrad::ValueError);
 }
 
 TEST(Pruning, InAStudyPrunedTrialsStopEarlyAndKeepTheirLastValue) {
-  tune::Study s(tune::StudyOptions().sampler("random").pruner("median", {{"n_startup_trials", 2}}).seed(0));
+  tune::Study s(
+      tune::StudyOptions().sampler("random").pruner("median", {{"n_startup_trials", 2}}).seed(0));
   int64_t steps = 0;
-  s.optimize([&](tune::Trial& t) {
-    const double x = t.suggest_float("x", 0, 10);
-    for (int64_t step = 0; step < 10; ++step) {
-      ++steps;
-      t.report(x + 1.0 / double(step + 1), step);
-      if (t.should_prune()) throw tune::TrialPruned();
-    }
-    return x;
-  }, 20);
+  s.optimize(
+      [&](tune::Trial& t) {
+        const double x = t.suggest_float("x", 0, 10);
+        for (int64_t step = 0; step < 10; ++step) {
+          ++steps;
+          t.report(x + 1.0 / double(step + 1), step);
+          if (t.should_prune()) throw tune::TrialPruned();
+        }
+        return x;
+      },
+      20);
   int pruned = 0;
   for (const auto& t : s.trials()) {
     if (t.state != tune::TrialState::Pruned) continue;

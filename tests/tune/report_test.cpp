@@ -21,12 +21,14 @@ std::string slurp(const std::string& path) {
 
 TEST(Report, TableCsvJsonPlotsAndImportance) {
   tune::Study s(tune::StudyOptions().sampler("random").seed(4));
-  s.optimize([](tune::Trial& t) {
-    const double a = t.suggest_float("a", 0, 1);
-    const double b = t.suggest_float("b", 0, 1);
-    const auto c = t.suggest_categorical("c", {"p,q", "r"});  // a comma: CSV must quote it
-    return 10 * a * a + 0.1 * b + (c == "r" ? 0.0 : 0.01);
-  }, 30);
+  s.optimize(
+      [](tune::Trial& t) {
+        const double a = t.suggest_float("a", 0, 1);
+        const double b = t.suggest_float("b", 0, 1);
+        const auto c = t.suggest_categorical("c", {"p,q", "r"});  // a comma: CSV must quote it
+        return 10 * a * a + 0.1 * b + (c == "r" ? 0.0 : 0.01);
+      },
+      30);
   const auto table = tune::results_table(s, 5);
   EXPECT_NE(table.find("trial"), std::string::npos);
   EXPECT_NE(table.find(std::to_string(s.best_trial().number) + "*"), std::string::npos) << table;

@@ -35,7 +35,7 @@ class FailingSampler : public tune::Sampler {
     return {};
   }
   double sample_independent(const tune::SampleContext&, const std::string&,
-                             const tune::Distribution& d) override {
+                            const tune::Distribution& d) override {
     return d.lo;
   }
 };
@@ -57,7 +57,9 @@ TEST(Samplers, AFailingSamplerStopsEveryWorkerAndTheErrorIsRethrown) {
 
 TEST(Samplers, AUserSamplerRegisteredInOneLineIsUsedByName) {
   tune::Study s(tune::StudyOptions().sampler("low"));
-  s.optimize([](tune::Trial& t) { return t.suggest_float("x", 2, 3) + double(t.suggest_int("n", 5, 9)); }, 3);
+  s.optimize(
+      [](tune::Trial& t) { return t.suggest_float("x", 2, 3) + double(t.suggest_int("n", 5, 9)); },
+      3);
   EXPECT_EQ(s.best_value(), 7.0);
   EXPECT_THROW(tune::sampler_registry().add("low", nullptr), xgrad::ValueError);
 }
@@ -72,7 +74,8 @@ double mixed_objective(tune::Trial& t) {
 
 std::vector<std::string> signature(const tune::Study& s) {
   std::vector<std::string> out;
-  for (const auto& t : s.trials()) out.push_back(xgrad::to_string(t.values()) + std::to_string(t.value));
+  for (const auto& t : s.trials())
+    out.push_back(xgrad::to_string(t.values()) + std::to_string(t.value));
   return out;
 }
 
@@ -108,12 +111,14 @@ TEST(RandomSampler, TrialGeneratorAndXgradRandomnessAreTheTrialsOwn) {
 TEST(GridSampler, VisitsEveryCombinationOnceThenStops) {
   for (int jobs : {1, 3}) {
     tune::Study s(tune::StudyOptions().sampler("grid"));
-    s.optimize([](tune::Trial& t) {
-      const auto a = t.suggest_int("a", 0, 3);
-      const auto b = t.suggest_categorical("b", {"x", "y"});
-      const double c = t.suggest_float("c", 0.0, 1.0, false, 0.5);
-      return double(a) + (b == "x") + c;
-    }, 100, jobs);
+    s.optimize(
+        [](tune::Trial& t) {
+          const auto a = t.suggest_int("a", 0, 3);
+          const auto b = t.suggest_categorical("b", {"x", "y"});
+          const double c = t.suggest_float("c", 0.0, 1.0, false, 0.5);
+          return double(a) + (b == "x") + c;
+        },
+        100, jobs);
     std::set<std::string> seen;
     for (const auto& t : s.trials()) seen.insert(xgrad::to_string(t.values()));
     EXPECT_EQ(s.trials().size(), 24u) << "jobs " << jobs;  // 4 * 2 * 3
@@ -152,25 +157,29 @@ TEST(GpSampler, BeatsRandomSearchOnBranin) {
 
 TEST(GpSampler, IntegersAndCategoricalsStayValidAndTheModelFindsTheGoodCategory) {
   tune::Study s(tune::StudyOptions().sampler("gp", {{"n_startup_trials", 5}}).seed(1));
-  s.optimize([](tune::Trial& t) {
-    const int64_t k = t.suggest_int("k", 1, 64, true);
-    const auto c = t.suggest_categorical("c", std::vector<xgrad::Value>{1, 2.5, "z"});
-    const double x = t.suggest_float("x", 0, 1, false, 0.1);
-    EXPECT_GE(k, 1);
-    EXPECT_LE(k, 64);
-    EXPECT_NEAR(x * 10, std::round(x * 10), 1e-9);
-    return std::pow(std::log2(double(k)) - 3, 2) + (c == xgrad::Value("z") ? 0.0 : 2.0) + x;
-  }, 25);
+  s.optimize(
+      [](tune::Trial& t) {
+        const int64_t k = t.suggest_int("k", 1, 64, true);
+        const auto c = t.suggest_categorical("c", std::vector<xgrad::Value>{1, 2.5, "z"});
+        const double x = t.suggest_float("x", 0, 1, false, 0.1);
+        EXPECT_GE(k, 1);
+        EXPECT_LE(k, 64);
+        EXPECT_NEAR(x * 10, std::round(x * 10), 1e-9);
+        return std::pow(std::log2(double(k)) - 3, 2) + (c == xgrad::Value("z") ? 0.0 : 2.0) + x;
+      },
+      25);
   EXPECT_EQ(s.best_params().at("c"), xgrad::Value("z"));
   EXPECT_LE(s.best_value(), 1.0);
 }
 
 TEST(GpSampler, ParallelTrialsGetDistinctProposals) {
   tune::Study s(tune::StudyOptions().sampler("gp", {{"n_startup_trials", 4}}).seed(2));
-  s.optimize([](tune::Trial& t) {
-    const double x = t.suggest_float("x", -1, 1), y = t.suggest_float("y", -1, 1);
-    return x * x + y * y;
-  }, 16, 4);
+  s.optimize(
+      [](tune::Trial& t) {
+        const double x = t.suggest_float("x", -1, 1), y = t.suggest_float("y", -1, 1);
+        return x * x + y * y;
+      },
+      16, 4);
   std::set<std::string> seen;
   for (const auto& t : s.trials()) seen.insert(xgrad::to_string(t.values()));
   EXPECT_EQ(seen.size(), 16u);
@@ -211,7 +220,8 @@ TEST(Samplers, UnknownNameOrOptionListsTheKnownOnes) {
   } catch (const xgrad::ValueError& e) {
     EXPECT_NE(std::string(e.what()).find("gp"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(tune::Study(tune::StudyOptions().sampler("gp", {{"n_startup", 3}})), xgrad::ValueError);
+  EXPECT_THROW(tune::Study(tune::StudyOptions().sampler("gp", {{"n_startup", 3}})),
+               xgrad::ValueError);
 }
 
 }  // namespace

@@ -3,10 +3,10 @@
 // errors naming the file.
 #include <gtest/gtest.h>
 
-#include <limits>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <limits>
 
 #include <chrono>
 #include <cstdlib>
@@ -32,12 +32,17 @@ std::string env(const char* name) {
 TEST(TuneChild, Run) {
   if (env("XGRAD_TUNE_DB").empty()) GTEST_SKIP() << "only run as a child of the storage tests";
   const int sleep_ms = std::atoi(env("XGRAD_TUNE_SLEEP_MS").c_str());
-  tune::Study s(tune::StudyOptions().sampler("random").storage("sqlite:" + env("XGRAD_TUNE_DB"))
-                    .study_name("shared").max_trials(std::atoll(env("XGRAD_TUNE_MAX").c_str())));
-  s.optimize([&](tune::Trial& t) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
-    return t.suggest_float("x", 0, 1);
-  }, 0, 2, 60);
+  tune::Study s(tune::StudyOptions()
+                    .sampler("random")
+                    .storage("sqlite:" + env("XGRAD_TUNE_DB"))
+                    .study_name("shared")
+                    .max_trials(std::atoll(env("XGRAD_TUNE_MAX").c_str())));
+  s.optimize(
+      [&](tune::Trial& t) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
+        return t.suggest_float("x", 0, 1);
+      },
+      0, 2, 60);
 }
 
 int count_state(const std::vector<tune::FrozenTrial>& trials, tune::TrialState st) {
@@ -50,11 +55,13 @@ TEST(SqliteStorage, StudyOutlivesTheObjectAndKeepsTypes) {
   const auto db = temp_path("keep.db");
   {
     tune::Study s(tune::StudyOptions().sampler("random").storage("sqlite:" + db).seed(3));
-    s.optimize([](tune::Trial& t) {
-      t.report(0.5, 0);
-      return t.suggest_float("x", 0, 1) + double(t.suggest_int("n", 1, 3)) +
-             (t.suggest_categorical("c", {"a", "b"}) == "a");
-    }, 5);
+    s.optimize(
+        [](tune::Trial& t) {
+          t.report(0.5, 0);
+          return t.suggest_float("x", 0, 1) + double(t.suggest_int("n", 1, 3)) +
+                 (t.suggest_categorical("c", {"a", "b"}) == "a");
+        },
+        5);
   }
   tune::Study again(tune::StudyOptions().sampler("random").storage("sqlite:" + db));
   const auto trials = again.trials();
@@ -71,11 +78,14 @@ TEST(SqliteStorage, InfiniteValuesReadBackAsInfinities) {
   // JSON has no infinities; a maximised objective of +inf must stay the best trial on reload.
   const auto db = temp_path("inf.db");
   {
-    tune::Study s(tune::StudyOptions().sampler("random").storage("sqlite:" + db).direction("maximize"));
-    s.optimize([](tune::Trial& t) {
-      t.report(-std::numeric_limits<double>::infinity(), 0);
-      return t.number() == 1 ? std::numeric_limits<double>::infinity() : 1.0;
-    }, 3);
+    tune::Study s(
+        tune::StudyOptions().sampler("random").storage("sqlite:" + db).direction("maximize"));
+    s.optimize(
+        [](tune::Trial& t) {
+          t.report(-std::numeric_limits<double>::infinity(), 0);
+          return t.number() == 1 ? std::numeric_limits<double>::infinity() : 1.0;
+        },
+        3);
   }
   tune::Study again(tune::StudyOptions().storage("sqlite:" + db).direction("maximize"));
   const auto trials = again.trials();
@@ -94,7 +104,8 @@ TEST(SqliteStorage, ResumesAfterKill9MarkingTheInterruptedTrialFailed) {
   for (int i = 0; i < 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     try {
-      tune::Study peek(tune::StudyOptions().sampler("random").storage("sqlite:" + db).study_name("shared"));
+      tune::Study peek(
+          tune::StudyOptions().sampler("random").storage("sqlite:" + db).study_name("shared"));
       const auto seen = peek.trials();
       // Kill it inside a trial (each sleeps 100 ms): one is Running now.
       if (count_state(seen, tune::TrialState::Complete) >= 3 &&
@@ -105,7 +116,8 @@ TEST(SqliteStorage, ResumesAfterKill9MarkingTheInterruptedTrialFailed) {
   }
   kill(child, SIGKILL);
   tunetest::wait_child(child);
-  tune::Study s(tune::StudyOptions().sampler("random").storage("sqlite:" + db).study_name("shared"));
+  tune::Study s(
+      tune::StudyOptions().sampler("random").storage("sqlite:" + db).study_name("shared"));
   auto trials = s.trials();
   const int complete = count_state(trials, tune::TrialState::Complete);
   EXPECT_GE(complete, 3);
@@ -131,7 +143,8 @@ TEST(SqliteStorage, TwoProcessesShareAStudyWithNoTrialLostOrDuplicated) {
   ASSERT_GT(b, 0);
   EXPECT_EQ(tunetest::wait_child(a), 0);
   EXPECT_EQ(tunetest::wait_child(b), 0);
-  tune::Study s(tune::StudyOptions().sampler("random").storage("sqlite:" + db).study_name("shared"));
+  tune::Study s(
+      tune::StudyOptions().sampler("random").storage("sqlite:" + db).study_name("shared"));
   const auto trials = s.trials();
   ASSERT_EQ(trials.size(), size_t(N));
   std::set<int64_t> numbers;
@@ -170,13 +183,15 @@ TEST(SqliteStorage, ExistingStudyWithAnotherDirectionIsAValueError) {
   const auto db = temp_path("direction.db");
   { tune::Study s(tune::StudyOptions().storage("sqlite:" + db).study_name("s1")); }
   try {
-    tune::Study s(tune::StudyOptions().storage("sqlite:" + db).study_name("s1").direction("maximize"));
+    tune::Study s(
+        tune::StudyOptions().storage("sqlite:" + db).study_name("s1").direction("maximize"));
     FAIL();
   } catch (const xgrad::ValueError& e) {
     EXPECT_NE(std::string(e.what()).find("minimize"), std::string::npos) << e.what();
   }
   // Another name in the same file is fine.
-  tune::Study other(tune::StudyOptions().storage("sqlite:" + db).study_name("s2").direction("maximize"));
+  tune::Study other(
+      tune::StudyOptions().storage("sqlite:" + db).study_name("s2").direction("maximize"));
 }
 
 TEST(SqliteStorage, UnwritableAndLockedFilesAreStorageErrors) {

@@ -14,14 +14,16 @@ namespace {
 
 TEST(Study, ContractExampleRunsAndFindsAGoodPoint) {
   tune::Study study(tune::StudyOptions().sampler("gp").seed(0).direction("minimize"));
-  study.optimize([](tune::Trial& t) {
-    double lr = t.suggest_float("lr", 1e-5, 1e-1, /*log=*/true);
-    int width = t.suggest_int("width", 32, 512, /*log=*/true);
-    auto opt = t.suggest_categorical("optimizer", {"adam", "adamw", "sgd"});
-    double x = t.suggest_float("x", -5.0, 10.0);
-    return std::pow(std::log10(lr) + 3, 2) + std::pow(std::log2(width) - 7, 2) * 0.1 +
-           (opt == "adamw" ? 0 : 1) + (x - 1) * (x - 1) * 0.01;
-  }, /*n_trials=*/25, /*n_jobs=*/2);
+  study.optimize(
+      [](tune::Trial& t) {
+        double lr = t.suggest_float("lr", 1e-5, 1e-1, /*log=*/true);
+        int width = t.suggest_int("width", 32, 512, /*log=*/true);
+        auto opt = t.suggest_categorical("optimizer", {"adam", "adamw", "sgd"});
+        double x = t.suggest_float("x", -5.0, 10.0);
+        return std::pow(std::log10(lr) + 3, 2) + std::pow(std::log2(width) - 7, 2) * 0.1 +
+               (opt == "adamw" ? 0 : 1) + (x - 1) * (x - 1) * 0.01;
+      },
+      /*n_trials=*/25, /*n_jobs=*/2);
   EXPECT_EQ(study.trials().size(), 25u);
   EXPECT_LT(study.best_value(), 1.0);
   const auto p = study.best_params();
@@ -33,11 +35,13 @@ TEST(Study, ContractExampleRunsAndFindsAGoodPoint) {
 TEST(Study, MaximizeEnqueueAndConditionalParameters) {
   tune::Study s(tune::StudyOptions().sampler("random").direction("maximize").seed(1));
   s.enqueue_trial({{"kind", "b"}, {"y", 0.75}});
-  s.optimize([](tune::Trial& t) {
-    const auto kind = t.suggest_categorical("kind", {"a", "b"});
-    if (kind == "a") return t.suggest_float("x", 0, 1);
-    return 2 * t.suggest_float("y", 0, 1);  // only in "b" trials
-  }, 12);
+  s.optimize(
+      [](tune::Trial& t) {
+        const auto kind = t.suggest_categorical("kind", {"a", "b"});
+        if (kind == "a") return t.suggest_float("x", 0, 1);
+        return 2 * t.suggest_float("y", 0, 1);  // only in "b" trials
+      },
+      12);
   const auto trials = s.trials();
   EXPECT_EQ(trials[0].values().at("y").as_double("y"), 0.75);  // the enqueued trial ran first
   for (const auto& t : trials) {
@@ -52,17 +56,20 @@ TEST(Study, MaximizeEnqueueAndConditionalParameters) {
 TEST(Study, EnqueuedValueOutsideTheRangeIsAnError) {
   tune::Study s(tune::StudyOptions().sampler("random"));
   s.enqueue_trial({{"x", 5.0}});
-  EXPECT_THROW(s.optimize([](tune::Trial& t) { return t.suggest_float("x", 0, 1); }, 1), xgrad::ValueError);
+  EXPECT_THROW(s.optimize([](tune::Trial& t) { return t.suggest_float("x", 0, 1); }, 1),
+               xgrad::ValueError);
   EXPECT_EQ(s.trials()[0].state, tune::TrialState::Fail);
 }
 
 TEST(Study, TimeoutCallbacksAndStop) {
   tune::Study s(tune::StudyOptions().sampler("random").seed(0));
   const auto t0 = std::chrono::steady_clock::now();
-  s.optimize([](tune::Trial& t) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return t.suggest_float("x", 0, 1);
-  }, 0, 1, /*timeout=*/0.2);
+  s.optimize(
+      [](tune::Trial& t) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return t.suggest_float("x", 0, 1);
+      },
+      0, 1, /*timeout=*/0.2);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(secs, 1.0);
   EXPECT_GE(s.trials().size(), 3u);
@@ -103,13 +110,23 @@ TEST(Study, BadInputIsATypedErrorNamingTheProblem) {
   EXPECT_THROW(s.optimize([](tune::Trial&) { return 0.0; }, 1, 0), xgrad::ValueError);
   auto expect_suggest_error = [&](std::function<void(tune::Trial&)> f) {
     tune::Study st(tune::StudyOptions().sampler("random"));
-    EXPECT_THROW(st.optimize([&](tune::Trial& t) { f(t); return 0.0; }, 1), xgrad::ValueError);
+    EXPECT_THROW(st.optimize(
+                     [&](tune::Trial& t) {
+                       f(t);
+                       return 0.0;
+                     },
+                     1),
+                 xgrad::ValueError);
   };
   expect_suggest_error([](tune::Trial& t) { t.suggest_float("x", 1, 0); });
   expect_suggest_error([](tune::Trial& t) { t.suggest_float("x", 0, 1, true); });
   expect_suggest_error([](tune::Trial& t) { t.suggest_int("n", 0, 10, true); });
-  expect_suggest_error([](tune::Trial& t) { t.suggest_categorical("c", std::vector<std::string>{}); });
-  expect_suggest_error([](tune::Trial& t) { t.suggest_float("x", 0, 1); t.suggest_float("x", 0, 2); });
+  expect_suggest_error(
+      [](tune::Trial& t) { t.suggest_categorical("c", std::vector<std::string>{}); });
+  expect_suggest_error([](tune::Trial& t) {
+    t.suggest_float("x", 0, 1);
+    t.suggest_float("x", 0, 2);
+  });
   expect_suggest_error([](tune::Trial& t) { t.report(1.0, -1); });
 }
 

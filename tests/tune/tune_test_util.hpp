@@ -17,8 +17,8 @@ namespace tune = xgrad::tune;
 
 inline std::string temp_path(const std::string& name) {
   const char* dir = std::getenv("TMPDIR");
-  std::string path = std::string(dir ? dir : "/tmp") + "/xgrad_tune_" + std::to_string(getpid()) +
-                     "_" + name;
+  std::string path =
+      std::string(dir ? dir : "/tmp") + "/xgrad_tune_" + std::to_string(getpid()) + "_" + name;
   std::remove(path.c_str());
   std::remove((path + "-journal").c_str());
   return path;
@@ -37,7 +37,8 @@ inline pid_t spawn_child(const std::vector<std::string>& env) {
   for (auto& e : envs) envp.push_back(e.data());
   envp.push_back(nullptr);
   pid_t pid = -1;
-  if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), envp.data()) != 0) return -1;
+  if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), envp.data()) != 0)
+    return -1;
   return pid;
 }
 

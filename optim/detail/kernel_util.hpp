@@ -5,10 +5,10 @@
 #include <string>
 #include <type_traits>
 
-#include "../core/creation.hpp"
-#include "../core/parallel.hpp"
-#include "../core/storage.hpp"
-#include "optimizer.hpp"
+#include <xgrad/core/creation.hpp>
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/parallel.hpp>
+#include <xgrad/optim/optimizer.hpp>
 
 namespace xgrad::optim::detail {
 

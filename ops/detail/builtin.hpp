@@ -2,7 +2,7 @@
 // Internal: the schemas of the built-in ops, collected from each op family's file.
 #include <vector>
 
-#include "ops/registry.hpp"
+#include <xgrad/ops/registry.hpp>
 
 namespace xgrad::ops {
 

@@ -1,7 +1,7 @@
 #pragma once
 // AccumulateGrad: the node at a leaf that requires grad. Its backward adds the incoming
 // gradient into the leaf's .grad (out of place when the graph of the gradient is recorded).
-#include "node.hpp"
+#include <xgrad/core/node.hpp>
 
 namespace xgrad {
 

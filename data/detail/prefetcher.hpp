@@ -9,7 +9,7 @@
 #include <optional>
 #include <thread>
 
-#include "dataset.hpp"
+#include <xgrad/data/dataset.hpp>
 
 namespace xgrad::data {
 

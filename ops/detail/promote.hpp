@@ -3,7 +3,7 @@
 // operands meet a floating operand in its dtype; bool meets int64 as int64; int64 and bool
 // arithmetic runs without autograd (labels, counts, masks). float32 with float64 stays an
 // error (a DTypeError that says to convert with .to()), xgrad's deliberate difference.
-#include "../core/tensor.hpp"
+#include <xgrad/core/tensor.hpp>
 
 namespace xgrad {
 

@@ -12,8 +12,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "../core/tensor.hpp"
-#include "comm_thread.hpp"
+#include <xgrad/core/tensor.hpp>
+#include <xgrad/dist/detail/comm_thread.hpp>
 
 namespace xgrad::dist::detail {
 

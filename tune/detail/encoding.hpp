@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "frozen_trial.hpp"
-#include "sampler.hpp"
+#include <xgrad/tune/frozen_trial.hpp>
+#include <xgrad/tune/sampler.hpp>
 
 namespace xgrad::tune::detail {
 
@@ -15,8 +15,8 @@ namespace xgrad::tune::detail {
 struct Encoding {
   std::vector<std::string> names;
   std::vector<Distribution> dists;
-  std::vector<int64_t> offset;      // first coordinate of each parameter
-  std::vector<bool> continuous;     // per coordinate: refined by gradient (not one-hot)
+  std::vector<int64_t> offset;   // first coordinate of each parameter
+  std::vector<bool> continuous;  // per coordinate: refined by gradient (not one-hot)
   int64_t dims = 0;
 
   explicit Encoding(const SearchSpace& space) {

@@ -1,10 +1,10 @@
 #pragma once
 // A walk over a broadcast: for each output element, the flat offsets into two operands of
 // (possibly) smaller shapes. For the kernels of int64 and bool data, which are not on any hot
-// path (floating kernels use ops/kernels.hpp).
+// path (floating kernels use ops/detail/kernels.hpp).
 #include <vector>
 
-#include "../core/shape.hpp"
+#include <xgrad/core/shape.hpp>
 
 namespace xgrad {
 

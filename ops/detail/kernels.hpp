@@ -7,8 +7,8 @@
 
 #include <utility>
 
-#include "core/parallel.hpp"
-#include "core/storage.hpp"
+#include <xgrad/core/detail/storage.hpp>
+#include <xgrad/core/parallel.hpp>
 
 namespace xgrad::kernels {
 

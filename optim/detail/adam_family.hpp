@@ -4,7 +4,7 @@
 // them in Python floats; the moment update is written once, in PyTorch's operation order.
 #include <cmath>
 
-#include "../kernel_util.hpp"
+#include <xgrad/optim/detail/kernel_util.hpp>
 
 namespace xgrad::optim::detail {
 

@@ -11,9 +11,9 @@
 #include <stdexcept>
 #include <variant>
 
-#include "caching_allocator.hpp"
-#include "error.hpp"
-#include "tensor_impl.hpp"
+#include <xgrad/core/caching_allocator.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/tensor_impl.hpp>
 
 namespace xgrad {
 

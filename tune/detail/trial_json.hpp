@@ -3,7 +3,7 @@
 // exports one. Values keep their types (an int stays an int, a string a string).
 #include <string>
 
-#include "frozen_trial.hpp"
+#include <xgrad/tune/frozen_trial.hpp>
 
 namespace xgrad::tune {
 

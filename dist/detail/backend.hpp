@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "../core/dtype.hpp"
+#include <xgrad/core/dtype.hpp>
 
 namespace xgrad::dist::detail {
 

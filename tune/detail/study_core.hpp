@@ -3,9 +3,9 @@
 #include <memory>
 #include <mutex>
 
-#include "pruner.hpp"
-#include "sampler.hpp"
-#include "storage.hpp"
+#include <xgrad/tune/pruner.hpp>
+#include <xgrad/tune/sampler.hpp>
+#include <xgrad/tune/storage.hpp>
 
 namespace xgrad::tune::detail {
 

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string>
 
-#include "../core/dtype.hpp"
-#include "../core/shape.hpp"
+#include <xgrad/core/dtype.hpp>
+#include <xgrad/core/shape.hpp>
 
 namespace xgrad::dist::detail {
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "optim/options.hpp"
+#include <xgrad/optim/options.hpp>
 
 namespace xgrad::optim::detail {
 
