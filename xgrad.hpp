@@ -2,7 +2,6 @@
 // xgrad: neural networks in C++ with a dynamic graph and reverse-mode autodiff.
 // The one header users include:   #include <xgrad/xgrad.hpp>
 #include <xgrad/core/anomaly.hpp>
-#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/attrs.hpp>
 #include <xgrad/core/autocast.hpp>
 #include <xgrad/core/autograd_names.hpp>
@@ -11,6 +10,7 @@
 #include <xgrad/core/dtype.hpp>
 #include <xgrad/core/engine.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/file_io.hpp>
 #include <xgrad/core/format.hpp>
 #include <xgrad/core/function.hpp>
 #include <xgrad/core/grad_mode.hpp>

@@ -77,8 +77,10 @@ void check_shape(const Shape& shape, const char* fn) {
     if (s < 0) throw ValueError(fmt::format("{}: negative size in shape {}", fn, shape_str(shape)));
 }
 
-// Walks the nesting: every list at one depth must have the same length.
-void flatten(const NestedList& node, size_t depth, Shape& shape, std::vector<double>& out) {
+// Walks the nesting: every list at one depth must have the same length. The values are
+// collected as the scalar nodes themselves, which keep integers exact.
+void flatten(const NestedList& node, size_t depth, Shape& shape,
+             std::vector<const NestedList*>& out) {
   if (node.is_scalar()) {
     if (depth != shape.size()) {
       throw ValueError(
@@ -86,7 +88,7 @@ void flatten(const NestedList& node, size_t depth, Shape& shape, std::vector<dou
                       "first entry had depth {}",
                       depth, shape.size()));
     }
-    out.push_back(node.value());
+    out.push_back(&node);
     return;
   }
   const auto n = static_cast<int64_t>(node.items().size());
@@ -139,12 +141,30 @@ Tensor finish(Tensor t, const TensorOptions& options) {
 
 Tensor tensor(const NestedList& values, TensorOptions options) {
   Shape shape;
-  std::vector<double> flat;
+  std::vector<const NestedList*> flat;
   flatten(values, 0, shape, flat);
   const DType fallback = values.boolean()    ? DType::Bool
                          : values.integral() ? DType::Int64
                                              : DType::Float32;
-  return finish(tensor(flat, shape, options.dtype_or(fallback)), options);
+  const DType dtype = options.dtype_or(fallback);
+  Tensor t = empty_tensor(shape, dtype);
+  visit_dtype(dtype, [&](auto z) {
+    using T = decltype(z);
+    T* p = raw_data<T>(t);
+    // An integer goes to the element type straight from its int64: exact into int64, one
+    // rounding into float32 (through a double it could round twice).
+    for (size_t i = 0; i < flat.size(); ++i) {
+      const NestedList& v = *flat[i];
+      if (v.holds_int64()) {
+        p[i] = static_cast<T>(v.int64_value());
+      } else if constexpr (std::is_same_v<T, int64_t>) {
+        p[i] = float_to_int64(v.value(), "tensor");
+      } else {
+        p[i] = static_cast<T>(v.value());
+      }
+    }
+  });
+  return finish(t, options);
 }
 
 Tensor tensor(const std::vector<double>& values, const Shape& shape, DType dtype) {

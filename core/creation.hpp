@@ -5,6 +5,7 @@
 // ones({2, 2}, requires_grad()), randn(3, dtype(kFloat64).requires_grad(true)).
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
@@ -13,21 +14,32 @@
 namespace xgrad {
 
 /// A value or a brace-nested list of them, for tensor({{1, 2}, {3, 4}}). Remembers whether
-/// every value was written as an integer (then tensor() makes int64, as libtorch does).
+/// every value was written as an integer (then tensor() makes int64, as libtorch does). An
+/// integer is kept as an int64, not a double, so that every int64 literal is exact (doubles
+/// hold integers exactly only up to 2^53); an unsigned one above INT64_MAX, which no int64
+/// holds, is kept as a double (an int64 tensor of it is a ValueError).
 class NestedList {
  public:
   NestedList(double value) : value_(value), is_scalar_(true) {}
   NestedList(float value) : value_(value), is_scalar_(true) {}
-  NestedList(int value) : value_(value), is_scalar_(true), integral_(true) {}
-  NestedList(long value) : value_(static_cast<double>(value)), is_scalar_(true), integral_(true) {}
+  NestedList(int value) : NestedList(static_cast<long long>(value)) {}
+  NestedList(long value) : NestedList(static_cast<long long>(value)) {}
   NestedList(long long value)
-      : value_(static_cast<double>(value)), is_scalar_(true), integral_(true) {}
-  NestedList(unsigned value) : value_(value), is_scalar_(true), integral_(true) {}
-  NestedList(unsigned long value)
-      : value_(static_cast<double>(value)), is_scalar_(true), integral_(true) {}
+      : value_(static_cast<double>(value)),
+        int_value_(value),
+        is_scalar_(true),
+        integral_(true),
+        exact_int_(true) {}
+  NestedList(unsigned value) : NestedList(static_cast<long long>(value)) {}
+  NestedList(unsigned long value) : NestedList(static_cast<unsigned long long>(value)) {}
   NestedList(unsigned long long value)
-      : value_(static_cast<double>(value)), is_scalar_(true), integral_(true) {}
-  NestedList(bool value) : value_(value), is_scalar_(true), boolean_(true) {}
+      : value_(static_cast<double>(value)),
+        int_value_(static_cast<int64_t>(value)),
+        is_scalar_(true),
+        integral_(true),
+        exact_int_(value <= static_cast<unsigned long long>(std::numeric_limits<int64_t>::max())) {}
+  NestedList(bool value)
+      : value_(value), int_value_(value), is_scalar_(true), boolean_(true), exact_int_(true) {}
   NestedList(std::initializer_list<NestedList> items)
       : items_(items), integral_(true), boolean_(true) {
     for (const auto& i : items_) {
@@ -36,7 +48,12 @@ class NestedList {
     }
   }
   bool is_scalar() const { return is_scalar_; }
+  /// The value as a double (rounded for an integer beyond 2^53).
   double value() const { return value_; }
+  /// True when the value is an integer (or bool) that int64_value() holds exactly.
+  bool holds_int64() const { return exact_int_; }
+  /// The value of an integer (or bool) written as one; meaningful when holds_int64().
+  int64_t int64_value() const { return int_value_; }
   const std::vector<NestedList>& items() const { return items_; }
   /// True when every value was written as an integer (int64 by default, as in libtorch).
   bool integral() const { return integral_; }
@@ -45,10 +62,12 @@ class NestedList {
 
  private:
   double value_ = 0;
+  int64_t int_value_ = 0;
   bool is_scalar_ = false;
   std::vector<NestedList> items_;
   bool integral_ = false;
   bool boolean_ = false;
+  bool exact_int_ = false;
 };
 
 /// From nested braces; the shape follows the nesting. ValueError when empty or ragged. The

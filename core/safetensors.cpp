@@ -5,21 +5,18 @@
 #include <xgrad/core/safetensors.hpp>
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <vector>
 
-#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/detail/bounded_json.hpp>
 #include <xgrad/core/detail/storage.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/file_io.hpp>
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "safetensors data is little-endian; this build assumes a little-endian host");
@@ -186,23 +183,11 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
   return entry;
 }
 
-/// Reads the whole file; errors name the path and what the system said.
-std::vector<char> read_file(const std::string& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) fail_read(path, std::strerror(errno));
-  if (S_ISDIR(info.st_mode)) fail_read(path, "it is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail_read(path, std::strerror(errno));
-  std::vector<char> bytes(static_cast<size_t>(info.st_size));
-  if (!bytes.empty() && !in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
-    fail_read(path, "read failed");
-  return bytes;
-}
-
 }  // namespace
 
 TensorDict load_tensors(const std::string& path, Metadata* metadata) {
-  const std::vector<char> bytes = read_file(path);
+  const std::vector<uint8_t> file = read_file(path, "load_tensors");
+  const std::string_view bytes(reinterpret_cast<const char*>(file.data()), file.size());
   if (bytes.size() < 8)
     fail_read(path, fmt::format("truncated: the file has {} bytes, fewer than the 8-byte header "
                                 "length",

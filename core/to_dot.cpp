@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <unordered_map>
 
 #include <xgrad/core/detail/accumulate_grad.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/file_io.hpp>
 
 namespace xgrad {
 
@@ -56,10 +56,8 @@ std::string to_dot(const Tensor& root, const NamedTensors& names) {
 
 void write_dot(const Tensor& root, const std::string& path, const NamedTensors& names) {
   const std::string text = to_dot(root, names);
-  std::ofstream file(path);
-  if (!file || !(file << text) || !file.flush()) {
-    throw IOError(fmt::format("write_dot: cannot write '{}'", path));
-  }
+  write_file_atomic(
+      path, [&](int fd) { return write_all(fd, text.data(), text.size()); }, "write_dot");
 }
 
 }  // namespace xgrad

@@ -15,7 +15,8 @@ using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
 /// The DOT text of the graph that produced `root`.
 std::string to_dot(const Tensor& root, const NamedTensors& names = {});
-/// Writes to_dot(root, names) to `path`; IOError when the file cannot be written.
+/// Writes to_dot(root, names) to `path` atomically; IOError naming the path and the reason
+/// when the file cannot be written.
 void write_dot(const Tensor& root, const std::string& path, const NamedTensors& names = {});
 
 }  // namespace xgrad

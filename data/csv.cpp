@@ -10,7 +10,7 @@
 
 #include <xgrad/core/creation.hpp>
 #include <xgrad/core/error.hpp>
-#include <xgrad/data/file_io.hpp>
+#include <xgrad/data/gzip.hpp>
 
 namespace xgrad::data {
 namespace {
@@ -199,7 +199,7 @@ CsvData parse_csv(const std::string& text, const CsvOptions& o, const std::strin
 }
 
 CsvData read_csv(const std::string& path, const CsvOptions& options) {
-  const auto bytes = read_file_bytes(path, "read_csv");
+  const auto bytes = read_maybe_gzip(path, "read_csv");
   return parse_csv(std::string(bytes.begin(), bytes.end()), options, "'" + path + "'");
 }
 

@@ -3,7 +3,7 @@
 #include <xgrad/data/csv.hpp>
 #include <xgrad/data/dataloader.hpp>
 #include <xgrad/data/dataset.hpp>
-#include <xgrad/data/file_io.hpp>
+#include <xgrad/data/gzip.hpp>
 #include <xgrad/data/idx.hpp>
 #include <xgrad/data/mnist.hpp>
 #include <xgrad/data/normalize.hpp>

@@ -10,7 +10,7 @@
 
 #include <xgrad/core/creation.hpp>
 #include <xgrad/core/error.hpp>
-#include <xgrad/data/file_io.hpp>
+#include <xgrad/data/gzip.hpp>
 
 namespace xgrad::data {
 namespace {
@@ -96,7 +96,7 @@ SizeLimit declared_size(const std::string& path, const char* fn) {
 }
 
 IdxContents parse(const std::string& path, const char* fn) {
-  IdxContents c{IdxType::UInt8, {}, read_file_bytes(path, fn, declared_size(path, fn)), 0, 1};
+  IdxContents c{IdxType::UInt8, {}, read_maybe_gzip(path, fn, declared_size(path, fn)), 0, 1};
   const auto& b = c.bytes;
   if (b.size() < 4) {
     throw IOError(
@@ -322,7 +322,7 @@ void write_idx(const std::string& path, const Tensor& t, IdxType type) {
     }
   });
   const bool gzip = path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
-  write_file_bytes(path, bytes, gzip, "write_idx");
+  write_maybe_gzip(path, bytes, gzip, "write_idx");
 }
 
 }  // namespace xgrad::data

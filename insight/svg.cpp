@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fstream>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/file_io.hpp>
 
 namespace xgrad::insight {
 
@@ -130,11 +130,8 @@ std::string Svg::str() const {
 }
 
 void save_text(const std::string& text, const std::string& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw IOError(fmt::format("save_text: cannot open '{}' for writing", path));
-  out << text;
-  out.flush();
-  if (!out) throw IOError(fmt::format("save_text: writing '{}' failed (disk full?)", path));
+  write_file_atomic(
+      path, [&](int fd) { return write_all(fd, text.data(), text.size()); }, "save_text");
 }
 
 void Svg::save(const std::string& path) const {

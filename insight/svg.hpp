@@ -24,7 +24,8 @@ Rgb diverging(double t);
 /// Black (0) -> white (1), clamped.
 Rgb gray(double t);
 
-/// Writes `text` to `path`; IOError naming the path when it cannot.
+/// Writes `text` to `path` atomically (xgrad::write_file_atomic); IOError naming the path and
+/// the reason when it cannot.
 void save_text(const std::string& text, const std::string& path);
 
 /// "&<>\"" escaped for SVG text and attributes.

@@ -6,6 +6,7 @@
 #include <xgrad/core/creation.hpp>
 #include <xgrad/core/grad_mode.hpp>
 #include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/detail/promote.hpp>
 
 namespace xgrad {
 namespace {
@@ -55,6 +56,7 @@ const Tensor& Tensor::add_(const Tensor& other, double alpha) const {
 }
 
 const Tensor& Tensor::sub_(const Tensor& other, double alpha) const {
+  if (defined() && other.defined()) check_sub_dtypes(dtype(), other.dtype(), "sub_");
   return add_(other, -alpha);
 }
 const Tensor& Tensor::add_(double value) const {

@@ -55,6 +55,23 @@ Tensor int_binary(const Tensor& a_in, const Tensor& b_in, char op) {
 
 }  // namespace
 
+void check_sub_dtypes(DType a, DType b, const char* op) {
+  if (a == DType::Bool && b == DType::Bool) {
+    throw DTypeError(fmt::format(
+        "{}: subtraction, the `-` operator, with two bool tensors is not supported (as in "
+        "libtorch); for an exclusive or write a != b, to count convert with .to(xgrad::kInt64)",
+        op));
+  }
+  if (a == DType::Bool || b == DType::Bool) {
+    throw DTypeError(fmt::format(
+        "{}: subtraction, the `-` operator, with a bool tensor is not supported (as in "
+        "libtorch). If you are trying to invert a mask, use the `~` or `logical_not()` operator "
+        "instead; to compute with it, convert it with .to(xgrad::kInt64) or "
+        ".to(xgrad::kFloat32) first",
+        op));
+  }
+}
+
 bool needs_promotion(const Tensor& a) {
   return a.defined() && !is_floating(a.dtype());
 }
@@ -73,6 +90,7 @@ std::pair<Tensor, Tensor> promote_pair(const Tensor& a, const Tensor& b, const c
 }
 
 Tensor promoted_binary(const Tensor& a, const Tensor& b, char op) {
+  if (op == '-' && a.defined() && b.defined()) check_sub_dtypes(a.dtype(), b.dtype(), "sub");
   auto [pa, pb] = promote_pair(a, b, op_name(op));
   if (is_floating(pa.dtype())) {
     switch (op) {
@@ -87,15 +105,13 @@ Tensor promoted_binary(const Tensor& a, const Tensor& b, char op) {
     }
   }
   if (op == '/') return div(pa.to(DType::Float32), pb.to(DType::Float32));  // true division
-  if (pa.dtype() == DType::Bool && op == '-') {
-    throw DTypeError(
-        "sub: subtracting bool tensors is not supported (as in libtorch): convert with "
-        ".to(xgrad::kInt64) first, or write a != b for an exclusive or");
-  }
   return int_binary(pa.to(DType::Int64), pb.to(DType::Int64), op);
 }
 
 Tensor promoted_scalar(const Tensor& a, double c, char op, bool scalar_first) {
+  // A scalar is no bool here (a double), so only the tensor can be one: refused as libtorch's
+  // mask - 1 and 1 - mask are.
+  if (op == '-') check_sub_dtypes(a.dtype(), DType::Float32, "sub");
   const bool integral = std::isfinite(c) && std::floor(c) == c && std::abs(c) < 9.2e18;
   if (!integral || op == '/') {
     const Tensor f = a.to(DType::Float32);
@@ -109,7 +125,9 @@ Tensor promoted_scalar(const Tensor& a, double c, char op, bool scalar_first) {
 
 Tensor promoted_neg(const Tensor& a) {
   if (a.dtype() == DType::Bool)
-    throw DTypeError("neg: negation of a bool tensor is not supported; use ~mask instead");
+    throw DTypeError(
+        "neg: negation, the `-` operator, on a bool tensor is not supported (as in libtorch). "
+        "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead");
   return int_binary(full({}, 0.0, DType::Int64), a, '-');
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <type_traits>
 
 #include <xgrad/core/detail/storage.hpp>
 #include <xgrad/core/function.hpp>
@@ -29,21 +30,29 @@ Slab slab(const Tensor& x, int64_t dim, const char* op) {
   return s;
 }
 
+/// Running sums along the middle dimension, from its start (or from its end when `reverse`).
+/// Float32 sums accumulate in double, as libtorch's CPU cumsum does: a long float32 cumsum
+/// would otherwise drift by about n * 2^-24 of the total.
 template <class T>
-void cumsum_kernel(const T* px, T* po, const Slab& s) {
+void cumsum_kernel(const T* px, T* po, const Slab& s, bool reverse) {
+  using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
   for (int64_t o = 0; o < s.outer; ++o)
     for (int64_t in = 0; in < s.inner; ++in) {
-      T acc = 0;
-      for (int64_t k = 0; k < s.size; ++k) {
+      Acc acc = 0;
+      for (int64_t j = 0; j < s.size; ++j) {
+        const int64_t k = reverse ? s.size - 1 - j : j;
         const int64_t i = (o * s.size + k) * s.inner + in;
         acc += px[i];
-        po[i] = acc;
+        po[i] = static_cast<T>(acc);
       }
     }
 }
 
-struct Cumsum : Function<Cumsum> {
-  static constexpr const char* name = "cumsum";
+/// cumsum (reverse = false) or the reversed cumsum y_i = sum_{j>=i} x_j (reverse = true): each
+/// is the other's gradient, so both are differentiable to any order.
+template <bool Reverse>
+struct CumsumFn : Function<CumsumFn<Reverse>> {
+  static constexpr const char* name = Reverse ? "reverse_cumsum" : "cumsum";
   static Tensor forward(AutogradContext* ctx, const Tensor& x, int64_t dim) {
     kernels::check_floating(x, name);
     const Slab s = slab(x, dim, name);
@@ -51,17 +60,19 @@ struct Cumsum : Function<Cumsum> {
     Tensor out = empty_tensor(x.shape(), x.dtype());
     visit_floating(x.dtype(), name, [&](auto z) {
       using T = decltype(z);
-      cumsum_kernel(raw_data<T>(x), raw_data<T>(out), s);
+      cumsum_kernel(raw_data<T>(x), raw_data<T>(out), s, Reverse);
     });
     return out;
   }
-  // y_i = sum_{j<=i} x_j, so dx_j = sum_{i>=j} g_i = total(g) - cumsum(g)_j + g_j.
+  // y_i = sum_{j<=i} x_j, so dx_j = sum_{i>=j} g_i: the reversed cumsum of g (and the other
+  // way round). Not total(g) - cumsum(g) + g, which is the same in exact arithmetic but, in
+  // float32, loses the small tail sums in the cancellation of two large ones.
   static TensorList backward(AutogradContext* ctx, TensorList g) {
     const auto dim = ctx->saved_data.get<int64_t>("dim");
-    if (g[0].dim() == 0) return {g[0]};
-    return {sum(g[0], {dim}, true) - cumsum(g[0], dim) + g[0]};
+    return {CumsumFn<!Reverse>::apply(g[0], dim)};
   }
 };
+using Cumsum = CumsumFn<false>;
 
 /// The indices that order each [outer, :, inner] line (stable), the first k of them.
 Tensor order_indices(const Tensor& x_in, const Slab& s, int64_t k, bool descending,
@@ -118,7 +129,7 @@ Tensor cumsum(const Tensor& x, int64_t dim) {
     const Tensor xi = dense(x.to(DType::Int64));
     const Slab s = slab(xi, dim, "cumsum");
     Tensor out = empty_tensor<int64_t>(xi.shape());
-    cumsum_kernel(raw_data<int64_t>(xi), raw_data<int64_t>(out), s);
+    cumsum_kernel(raw_data<int64_t>(xi), raw_data<int64_t>(out), s, false);
     return out;
   }
   return Cumsum::apply(x, dim);

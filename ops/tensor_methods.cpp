@@ -217,6 +217,8 @@ Tensor Tensor::add(double other) const {
   return *this + other;
 }
 Tensor Tensor::sub(const Tensor& other, double alpha) const {
+  // Checked before `other * alpha` would turn a bool operand into a number.
+  if (defined() && other.defined()) check_sub_dtypes(dtype(), other.dtype(), "sub");
   return alpha == 1.0 ? xgrad::sub(*this, other) : xgrad::sub(*this, other * alpha);
 }
 Tensor Tensor::sub(double other) const {

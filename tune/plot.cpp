@@ -9,7 +9,7 @@
 #include <cstring>
 #include <set>
 
-#include <xgrad/core/atomic_file.hpp>
+#include <xgrad/core/file_io.hpp>
 #include <xgrad/tune/pruner.hpp>
 #include <xgrad/tune/report.hpp>
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <set>
 
-#include <xgrad/core/atomic_file.hpp>
+#include <xgrad/core/file_io.hpp>
 #include <xgrad/tune/detail/trial_json.hpp>
 #include <xgrad/tune/pruner.hpp>
 

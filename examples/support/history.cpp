@@ -4,8 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
-#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/file_io.hpp>
 
 namespace xgrad::examples {
 

@@ -11,6 +11,10 @@ namespace xgrad {
 bool needs_promotion(const Tensor& a, const Tensor& b);
 bool needs_promotion(const Tensor& a);
 
+/// DTypeError naming `op` when a or b is bool: subtraction with a bool tensor is refused, as in
+/// libtorch (whose message this repeats: `~` inverts a mask).
+void check_sub_dtypes(DType a, DType b, const char* op);
+
 /// a op b for op in + - * / with at least one int64/bool operand. A floating operand keeps
 /// autograd (the other is converted to its dtype); int64 (op) int64 gives int64, except `/`
 /// which is true division into float32, as in libtorch.

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include <xgrad/xgrad.hpp>
 
@@ -45,6 +47,34 @@ TEST(Creation, Int64FromBraces) {
   EXPECT_EQ(p[0], 0);
   EXPECT_EQ(p[1], 2);
   EXPECT_EQ(p[2], 1);
+}
+
+TEST(Creation, Int64LiteralsAreExactOverTheWholeRange) {
+  // 2^53 + 1 is the first integer a double cannot hold: it would become 2^53.
+  constexpr int64_t big = (int64_t{1} << 53) + 1;
+  constexpr int64_t lo = std::numeric_limits<int64_t>::min();
+  constexpr int64_t hi = std::numeric_limits<int64_t>::max();
+  const auto t = xg::tensor({big, lo, hi, -big, int64_t{0}});
+  EXPECT_EQ(t.dtype(), xg::kInt64);
+  const int64_t* p = t.data_ptr<int64_t>();
+  EXPECT_EQ(p[0], big);
+  EXPECT_EQ(p[1], lo);
+  EXPECT_EQ(p[2], hi);
+  EXPECT_EQ(p[3], -big);
+  EXPECT_EQ(p[4], 0);
+  EXPECT_EQ(xg::tensor(9007199254740993).item<int64_t>(), 9007199254740993);  // a long literal
+  EXPECT_EQ(xg::tensor(9007199254740993LL).item<int64_t>(), 9007199254740993);
+  EXPECT_EQ(xg::tensor(9007199254740993ULL).item<int64_t>(), 9007199254740993);
+  EXPECT_EQ(xg::tensor({{hi}, {lo}}).data_ptr<int64_t>()[1], lo);  // nested
+  // With an int64 dtype asked for, the integers stay exact next to a floating value.
+  EXPECT_EQ(xg::tensor({big, 2.0}, xg::kInt64).data_ptr<int64_t>()[0], big);
+  EXPECT_EQ(xg::tensor({big, 2.0}).dtype(), xg::kFloat32);  // mixed: float32, as before
+  // Into float, one correctly rounded conversion: 2^53 + 1 rounds to even, 2^53.
+  EXPECT_EQ(xg::tensor({big}, xg::kFloat64).data_ptr<double>()[0], 9007199254740992.0);
+  EXPECT_EQ(xg::tensor({hi}, xg::kFloat32).data_ptr<float>()[0], 9223372036854775808.0f);
+  // An unsigned value above INT64_MAX fits no int64.
+  EXPECT_THROW(xg::tensor({uint64_t{1} << 63}), xg::ValueError);
+  EXPECT_EQ(xg::tensor({uint64_t{1} << 63}, xg::kFloat64).item(), 9223372036854775808.0);
 }
 
 TEST(Creation, Int64FromIntegerVector) {

@@ -3,7 +3,11 @@
 // accuracy idiom, scalar compound assignment, and the errors where xgrad differs.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <limits>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <xgrad/xgrad.hpp>
 
@@ -86,6 +90,51 @@ TEST(Comparison, IntegerArithmetic) {
   EXPECT_TRUE(ValuesEqual((f > 0.1) * f, {0.5, 0.5, 0.5}));
   const auto msg = message_of<xg::DTypeError>([] { xg::tensor({1, 2}).mean(); });
   EXPECT_TRUE(Contains(msg, "to(xgrad::kFloat32)"));
+}
+
+TEST(Comparison, SubtractionWithABoolTensorIsRefusedAsInLibtorch) {
+  const auto mask = xg::tensor({true, false});
+  const auto i = xg::tensor({1, 2});
+  const auto f = xg::tensor({0.5, 1.5});
+  const std::string invert = "If you are trying to invert a mask, use the `~` or `logical_not()`";
+  const std::vector<std::pair<const char*, std::function<void()>>> refused = {
+      {"mask - int64", [&] { (void)(mask - i); }},
+      {"int64 - mask", [&] { (void)(i - mask); }},
+      {"mask - float", [&] { (void)(mask - f); }},
+      {"float - mask", [&] { (void)(f - mask); }},
+      {"mask - 1", [&] { (void)(mask - 1); }},
+      {"1 - mask", [&] { (void)(1 - mask); }},
+      {"mask - 0.5", [&] { (void)(mask - 0.5); }},
+      {"sub()", [&] { (void)xg::sub(i, mask); }},
+      {"Tensor::sub with alpha", [&] { (void)f.sub(mask, 2.0); }},
+      {"sub_", [&] { f.clone().sub_(mask); }},
+      {"-=",
+       [&] {
+         auto c = f.clone();
+         c -= mask;
+       }},
+      {"mask -= 1",
+       [&] {
+         auto m = mask.clone();
+         m -= 1;
+       }},
+  };
+  for (const auto& [label, f_] : refused) {
+    const auto m = message_of<xg::DTypeError>(f_);
+    EXPECT_TRUE(Contains(m, "subtraction, the `-` operator, with a bool tensor is not supported"))
+        << label;
+    EXPECT_TRUE(Contains(m, invert)) << label;
+  }
+  EXPECT_TRUE(Contains(message_of<xg::DTypeError>([&] { (void)(mask - mask); }),
+                       "sub: subtraction, the `-` operator, with two bool tensors"));
+  const auto neg = message_of<xg::DTypeError>([&] { (void)(-mask); });
+  EXPECT_TRUE(Contains(neg, "neg: negation, the `-` operator, on a bool tensor is not supported"));
+  EXPECT_TRUE(Contains(neg, invert));
+  // What the messages suggest works, and the other operators keep taking bools.
+  EXPECT_TRUE(ValuesEqual(~mask, {0, 1}));
+  EXPECT_TRUE(ValuesEqual(mask.to(xg::kInt64) - i, {0, -2}));
+  EXPECT_TRUE(ValuesEqual(mask + i, {2, 2}));
+  EXPECT_TRUE(ValuesEqual(mask * f, {0.5, 0}));
 }
 
 TEST(Comparison, ScalarCompoundAssignment) {

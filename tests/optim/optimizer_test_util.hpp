@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -12,35 +11,15 @@
 #include <xgrad/xgrad.hpp>
 
 #include "core/test_helpers.hpp"
+#include "optim/reference_json.hpp"
 
 namespace xgtest {
 namespace optim = xgrad::optim;
 
 /// tests/data/optimizers.json (PyTorch 1.13 reference trajectories).
 inline const nlohmann::json& optimizer_reference() {
-  static const nlohmann::json data = [] {
-    std::ifstream in(std::string(XGRAD_TEST_DATA_DIR) + "/optimizers.json");
-    if (!in) throw std::runtime_error("cannot open tests/data/optimizers.json");
-    return nlohmann::json::parse(in);
-  }();
+  static const nlohmann::json data = reference_json("optimizers.json");
   return data;
-}
-
-/// A reference case's options as an OptionMap (numbers, bools, strings, lists).
-inline optim::OptionMap options_from_json(const nlohmann::json& j) {
-  optim::OptionMap m;
-  for (const auto& [key, v] : j.items()) {
-    if (v.is_boolean()) {
-      m.emplace(key, v.get<bool>());
-    } else if (v.is_number()) {
-      m.emplace(key, v.get<double>());
-    } else if (v.is_string()) {
-      m.emplace(key, v.get<std::string>());
-    } else {
-      m.emplace(key, v.get<std::vector<double>>());
-    }
-  }
-  return m;
 }
 
 /// Rosenbrock (1−x)² + 100(y−x²)² of a 2-element tensor; minimum 0 at (1, 1).

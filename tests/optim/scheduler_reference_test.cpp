@@ -2,7 +2,6 @@
 // each of 100 `optimizer.step(); scheduler.step()` pairs agrees to 1e-12 relative.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -15,42 +14,10 @@ namespace {
 namespace xg = xgrad;
 namespace optim = xgrad::optim;
 using nlohmann::json;
+using schedtest::find_case;
+using schedtest::options_from_json;
+using schedtest::reference;
 using schedtest::RelNear;
-
-const json& reference() {
-  static const json data = [] {
-    std::ifstream in(XGRAD_TEST_DATA_DIR "/schedulers.json");
-    if (!in) throw std::runtime_error("cannot open " XGRAD_TEST_DATA_DIR "/schedulers.json");
-    return json::parse(in);
-  }();
-  return data;
-}
-
-const json& find_case(const std::string& name) {
-  for (const auto& c : reference().at("cases")) {
-    if (c.at("scheduler") == name) return c;
-  }
-  throw std::runtime_error("no case " + name + " in schedulers.json");
-}
-
-/// JSON options as an OptionMap: integers stay integers, arrays become lists of numbers.
-optim::OptionMap to_options(const json& j) {
-  optim::OptionMap m;
-  for (const auto& [key, v] : j.items()) {
-    if (v.is_boolean()) {
-      m.emplace(key, v.get<bool>());
-    } else if (v.is_number_integer()) {
-      m.emplace(key, v.get<long long>());
-    } else if (v.is_number()) {
-      m.emplace(key, v.get<double>());
-    } else if (v.is_string()) {
-      m.emplace(key, v.get<std::string>());
-    } else {
-      m.emplace(key, v.get<std::vector<double>>());
-    }
-  }
-  return m;
-}
 
 class SchedulerReference : public ::testing::TestWithParam<std::string> {};
 
@@ -59,7 +26,7 @@ TEST_P(SchedulerReference, LrAfterEachOf100StepsMatchesPyTorch) {
   const auto expected = c.at("lr_after_step").get<std::vector<double>>();
   ASSERT_EQ(expected.size(), 100u);
   schedtest::SgdFixture s(c.at("initial_lr").get<double>());
-  const auto options = to_options(c.at("options"));
+  const auto options = options_from_json(c.at("options"));
 
   std::unique_ptr<optim::LRScheduler> sched;
   std::unique_ptr<optim::ReduceLROnPlateau> plateau;

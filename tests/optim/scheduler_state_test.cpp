@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include <xgrad/optim/save_load.hpp>
@@ -20,44 +19,12 @@ namespace {
 namespace xg = xgrad;
 namespace optim = xgrad::optim;
 using nlohmann::json;
+using schedtest::find_case;
+using schedtest::options_from_json;
 using schedtest::RelNear;
 using schedtest::SgdFixture;
 using xgtest::Contains;
 using xgtest::message_of;
-
-const json& reference() {
-  static const json data = [] {
-    std::ifstream in(XGRAD_TEST_DATA_DIR "/schedulers.json");
-    if (!in) throw std::runtime_error("cannot open " XGRAD_TEST_DATA_DIR "/schedulers.json");
-    return json::parse(in);
-  }();
-  return data;
-}
-
-const json& find_case(const std::string& name) {
-  for (const auto& c : reference().at("cases")) {
-    if (c.at("scheduler") == name) return c;
-  }
-  throw std::runtime_error("no case " + name + " in schedulers.json");
-}
-
-optim::OptionMap to_options(const json& j) {
-  optim::OptionMap m;
-  for (const auto& [key, v] : j.items()) {
-    if (v.is_boolean()) {
-      m.emplace(key, v.get<bool>());
-    } else if (v.is_number_integer()) {
-      m.emplace(key, v.get<long long>());
-    } else if (v.is_number()) {
-      m.emplace(key, v.get<double>());
-    } else if (v.is_string()) {
-      m.emplace(key, v.get<std::string>());
-    } else {
-      m.emplace(key, v.get<std::vector<double>>());
-    }
-  }
-  return m;
-}
 
 std::string temp_path(const std::string& tag) {
   return (std::filesystem::temp_directory_path() /
@@ -86,7 +53,7 @@ struct Trace {
 
 Trace run(const std::string& name, size_t steps, std::optional<size_t> split) {
   const json& c = find_case(name);
-  const auto options = to_options(c.at("options"));
+  const auto options = options_from_json(c.at("options"));
   std::vector<double> metrics(steps, 0.0);
   if (name == "plateau") metrics = c.at("metrics").get<std::vector<double>>();
   TempFiles files;

@@ -1,14 +1,18 @@
 #pragma once
-// Shared by the scheduler tests: a one-parameter SGD to schedule, stepping it, and relative
-// comparison of learning rates.
+// Shared by the scheduler tests: a one-parameter SGD to schedule, stepping it, relative
+// comparison of learning rates, and the PyTorch reference cases (tests/data/schedulers.json).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
 
 #include <xgrad/optim/optimizers/sgd.hpp>
 
 #include "core/test_helpers.hpp"
+#include "optim/reference_json.hpp"
 
 namespace schedtest {
 namespace xg = xgrad;
@@ -33,5 +37,21 @@ inline ::testing::AssertionResult RelNear(double a, double b, double rel = 1e-12
          << a << " vs expected " << b << " (relative error " << std::abs(a - b) / std::abs(b)
          << ", allowed " << rel << ")";
 }
+
+/// tests/data/schedulers.json (PyTorch 1.13: the lr after each of 100 steps, per scheduler).
+inline const nlohmann::json& reference() {
+  static const nlohmann::json data = xgtest::reference_json("schedulers.json");
+  return data;
+}
+
+/// The reference case of scheduler `name`.
+inline const nlohmann::json& find_case(const std::string& name) {
+  for (const auto& c : reference().at("cases")) {
+    if (c.at("scheduler") == name) return c;
+  }
+  throw std::runtime_error("no case " + name + " in schedulers.json");
+}
+
+using xgtest::options_from_json;
 
 }  // namespace schedtest

@@ -1,6 +1,7 @@
 #pragma once
-// Whole-file reads and writes for the dataset readers, gzip handled transparently through
-// zlib. Errors are IOErrors naming the calling function (`fn`) and the path.
+// Dataset files that may be gzip-compressed (zlib), on top of core's whole-file read and
+// atomic write (core/file_io.hpp). Errors are IOErrors naming the calling function (`fn`) and
+// the path.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -15,11 +16,11 @@ namespace xgrad::data {
 /// 8 GB) stops at the declared size instead of filling memory.
 using SizeLimit = std::function<std::optional<size_t>(const uint8_t* data, size_t size)>;
 
-/// The bytes of a file, decompressed when it starts with the gzip magic (1f 8b).
-/// IOError for a missing path, a directory, an unreadable file, a truncated or corrupt
-/// gzip stream, or one that inflates past `limit`.
-///   Example: auto bytes = read_file_bytes("t10k-labels-idx1-ubyte.gz", "read_idx");
-std::vector<uint8_t> read_file_bytes(const std::string& path, const char* fn,
+/// The bytes of a file (read by xgrad::read_file), decompressed when it starts with the gzip
+/// magic (1f 8b). IOError for a missing path, a directory, an unreadable file, a truncated or
+/// corrupt gzip stream, or one that inflates past `limit`.
+///   Example: auto bytes = read_maybe_gzip("t10k-labels-idx1-ubyte.gz", "read_idx");
+std::vector<uint8_t> read_maybe_gzip(const std::string& path, const char* fn,
                                      const SizeLimit& limit = {});
 
 /// Decompresses a gzip stream held in memory (several members are concatenated, as gzip
@@ -28,10 +29,10 @@ std::vector<uint8_t> read_file_bytes(const std::string& path, const char* fn,
 std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed, const std::string& path,
                             const char* fn, const SizeLimit& limit = {});
 
-/// Writes `bytes` (gzip-compressed when `gzip`) to a temporary file beside `path`, then renames
-/// it over `path`: a failed write never leaves a half-written file.
-///   Example: write_file_bytes("out.idx.gz", bytes, true, "write_idx");
-void write_file_bytes(const std::string& path, const std::vector<uint8_t>& bytes, bool gzip,
+/// Writes `bytes` (gzip-compressed when `gzip`) atomically (xgrad::write_file_atomic): a failed
+/// write never leaves a half-written file.
+///   Example: write_maybe_gzip("out.idx.gz", bytes, true, "write_idx");
+void write_maybe_gzip(const std::string& path, const std::vector<uint8_t>& bytes, bool gzip,
                       const char* fn);
 
 }  // namespace xgrad::data

@@ -1,4 +1,4 @@
-#include <xgrad/core/atomic_file.hpp>
+#include <xgrad/core/file_io.hpp>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -39,6 +39,57 @@ void sync_directory(const std::string& dir) {
 }
 
 }  // namespace
+
+std::vector<uint8_t> read_file(const std::string& path, const char* fn) {
+  const auto fail = [&](const std::string& reason) {
+    throw IOError(fmt::format("{}: cannot read '{}': {}", fn, path, reason));
+  };
+  if (path.empty()) throw IOError(fmt::format("{}: the path is empty", fn));
+  // One descriptor for the checks and the read, so the file checked is the file read.
+  struct Fd {
+    int fd;
+    ~Fd() {
+      if (fd >= 0) ::close(fd);
+    }
+  } file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) fail(errno == ENOENT ? "no such file" : std::strerror(errno));
+  struct stat info {};
+  if (::fstat(file.fd, &info) != 0) fail(std::strerror(errno));
+  if (S_ISDIR(info.st_mode)) fail("it is a directory, not a file");
+  // Up to n bytes into p; 0 at the end of the file.
+  const auto read_some = [&](uint8_t* p, std::size_t n) {
+    while (true) {
+      const ssize_t got = ::read(file.fd, p, n);
+      if (got >= 0) return static_cast<std::size_t>(got);
+      if (errno != EINTR) fail(std::strerror(errno));
+    }
+  };
+  const auto no_memory = [&] {
+    throw OutOfMemoryError(fmt::format("{}: cannot read '{}': out of memory for its {} bytes", fn,
+                                       path, static_cast<long long>(info.st_size)));
+  };
+  std::vector<uint8_t> bytes;
+  try {
+    // The size fstat reports, read in place; then whatever follows it (a file that grew
+    // meanwhile, or one whose size the system does not report: /proc files, pipes).
+    bytes.resize(S_ISREG(info.st_mode) ? static_cast<std::size_t>(info.st_size) : 0);
+    std::size_t filled = 0;
+    while (filled < bytes.size()) {
+      const std::size_t got = read_some(bytes.data() + filled, bytes.size() - filled);
+      if (got == 0) break;  // it shrank meanwhile
+      filled += got;
+    }
+    bytes.resize(filled);
+    uint8_t chunk[1 << 14];
+    while (const std::size_t got = read_some(chunk, sizeof chunk))
+      bytes.insert(bytes.end(), chunk, chunk + got);
+  } catch (const std::bad_alloc&) {
+    no_memory();
+  } catch (const std::length_error&) {  // a size above the vector's max_size()
+    no_memory();
+  }
+  return bytes;
+}
 
 bool write_all(int fd, const void* data, std::size_t size) {
   const char* p = static_cast<const char*>(data);

@@ -1,12 +1,24 @@
 #pragma once
-// Atomic file writes: a reader, a crash or a full disk sees the old file or the complete new
-// one, never half of it, and a killed writer leaves nothing behind. Used by every writer in
-// the library (safetensors checkpoints and optimizer state, IDX and the examples' outputs).
+// The one home of file I/O: whole-file reads and atomic writes, used by every reader and
+// writer in the library (safetensors checkpoints and optimizer and scheduler state, IDX and
+// CSV datasets, the tune reports and the examples' outputs). Errors are IOErrors that name
+// the calling function (`fn`), the path and the reason.
+//
+// Atomic writes: a reader, a crash or a full disk sees the old file or the complete new one,
+// never half of it, and a killed writer leaves nothing behind.
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace xgrad {
+
+/// The whole of the file `path`, read to its end. IOError "FN: cannot read 'PATH': REASON"
+/// when the path is empty, missing ("no such file"), a directory ("it is a directory, not a
+/// file") or unreadable (what the system said: permission denied, an I/O error, ...).
+///   Example: const std::vector<uint8_t> bytes = read_file("model.safetensors", "load_tensors");
+std::vector<uint8_t> read_file(const std::string& path, const char* fn);
 
 /// Writes `path` atomically. `write(fd)` fills a temporary file in the target's directory and
 /// returns false on failure (errno set). The temporary is unnamed where the OS has O_TMPFILE

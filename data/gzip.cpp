@@ -1,59 +1,28 @@
-#include <xgrad/data/file_io.hpp>
+#include <xgrad/data/gzip.hpp>
 
 #include <fmt/format.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 
-#include <xgrad/core/atomic_file.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/file_io.hpp>
 
 namespace xgrad::data {
 namespace {
-
-namespace fs = std::filesystem;
 
 bool starts_with_gzip_magic(const uint8_t* p, size_t n) {
   return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 }
 
-// Checks what std::ifstream would report only as "failed": missing path, a directory.
-void check_readable_path(const std::string& path, const char* fn) {
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) {
-    throw IOError(fmt::format("{}: cannot read '{}': no such file", fn, path));
-  }
-  if (fs::is_directory(status)) {
-    throw IOError(fmt::format("{}: cannot read '{}': it is a directory, not a file", fn, path));
-  }
-}
-
 }  // namespace
 
-std::vector<uint8_t> read_file_bytes(const std::string& path, const char* fn,
+std::vector<uint8_t> read_maybe_gzip(const std::string& path, const char* fn,
                                      const SizeLimit& limit) {
-  check_readable_path(path, fn);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw IOError(fmt::format("{}: cannot open '{}': {}", fn, path, std::strerror(errno)));
-  }
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size < 0) throw IOError(fmt::format("{}: cannot determine the size of '{}'", fn, path));
-  std::vector<uint8_t> bytes(static_cast<size_t>(size));
-  if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
-    throw IOError(fmt::format("{}: error reading '{}' ({} bytes expected)", fn, path, size));
-  }
+  std::vector<uint8_t> bytes = read_file(path, fn);
   if (starts_with_gzip_magic(bytes.data(), bytes.size())) return gunzip(bytes, path, fn, limit);
   return bytes;
 }
@@ -147,7 +116,7 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed, const std::s
   return out;
 }
 
-void write_file_bytes(const std::string& path, const std::vector<uint8_t>& bytes, bool gzip,
+void write_maybe_gzip(const std::string& path, const std::vector<uint8_t>& bytes, bool gzip,
                       const char* fn) {
   write_file_atomic(
       path,
