@@ -17,6 +17,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -39,7 +41,8 @@ constexpr int64_t kGlobalBatch = 128;
 
 struct StepResult {
   double samples_per_second;
-  double wait_share;  // of the step time, waiting for all-reduces at the end of backward
+  double wait_share;       // of the step time, waiting for all-reduces at the end of backward
+  double optimizer_share;  // of the step time, in opt.step() (every rank runs all of it)
 };
 
 // Trains the MLP on random data for about `budget` seconds per round (3 rounds, the best
@@ -54,17 +57,21 @@ StepResult train_throughput(double budget, const dist::DDPOptions& options) {
   const int64_t batch = kGlobalBatch / dist::world_size();
   auto x = xg::randn({batch, 784});
   auto y = xg::argmax(xg::randn({batch, 10}), 1);
+  double in_optimizer = 0;
   auto step = [&] {
     opt.zero_grad();
     xg::cross_entropy(ddp ? (*ddp)(x) : model(x), y).backward();
+    const auto t0 = Clock::now();
     opt.step();
+    in_optimizer += seconds_since(t0);
   };
   for (int i = 0; i < 20; ++i) step();  // warm up: allocator, caches, MPI connections
-  StepResult best{0, 0};
+  StepResult best{0, 0, 0};
   for (int round = 0; round < 3; ++round) {
     // Every rank runs the same number of steps: rank 0 decides when the budget is spent.
     int steps = 0;
     double wait = 0;
+    in_optimizer = 0;
     const auto t0 = Clock::now();
     for (;;) {
       step();
@@ -77,9 +84,65 @@ StepResult train_throughput(double budget, const dist::DDPOptions& options) {
     const double elapsed = dist::all_reduce(seconds_since(t0), "max");
     const double rate = static_cast<double>(steps * kGlobalBatch) / elapsed;
     const double wait_share = dist::all_reduce(wait, "max") / elapsed;
-    if (rate > best.samples_per_second) best = {rate, wait_share};
+    const double optimizer_share = dist::all_reduce(in_optimizer, "max") / elapsed;
+    if (rate > best.samples_per_second) best = {rate, wait_share, optimizer_share};
   }
   return best;
+}
+
+// CPU seconds of this thread (with one TBB thread, all of a step runs on it): unlike wall time,
+// hardly changed by other programs sharing the cores.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// The parts of a step, in CPU time, that bound what two processes can gain: forward+backward on
+// the whole batch and on half of it, the optimizer step (every rank runs all of it) and one
+// copy of every gradient (what zero_grad()'s set-to-none costs DDP per step). Medians of 200.
+struct CpuProfile {
+  double fb_full, fb_half, optimizer, copy;
+};
+CpuProfile cpu_profile() {
+  xg::set_num_threads(1);
+  xg::manual_seed(0);
+  nn::MLP model({784, 256, 128, 10});
+  xg::optim::SGD opt(model.parameters(), xg::optim::SGDOptions(0.01).momentum(0.9));
+  auto median_of = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  auto fb = [&](int64_t batch) {
+    auto x = xg::randn({batch, 784});
+    auto y = xg::argmax(xg::randn({batch, 10}), 1);
+    std::vector<double> t;
+    for (int i = 0; i < 220; ++i) {
+      opt.zero_grad();
+      const double t0 = thread_cpu_seconds();
+      xg::cross_entropy(model(x), y).backward();
+      if (i >= 20) t.push_back(thread_cpu_seconds() - t0);
+    }
+    return median_of(t);
+  };
+  CpuProfile p{};
+  p.fb_full = fb(kGlobalBatch);
+  p.fb_half = fb(kGlobalBatch / 2);
+  std::vector<double> t_opt, t_copy;
+  int64_t numel = 0;
+  for (const auto& q : model.parameters()) numel += q.numel();
+  std::vector<float> from(static_cast<size_t>(numel), 1.0f), to(from.size());
+  for (int i = 0; i < 220; ++i) {
+    double t0 = thread_cpu_seconds();
+    opt.step();
+    if (i >= 20) t_opt.push_back(thread_cpu_seconds() - t0);
+    t0 = thread_cpu_seconds();
+    std::memcpy(to.data(), from.data(), from.size() * sizeof(float));
+    if (i >= 20) t_copy.push_back(thread_cpu_seconds() - t0);
+  }
+  p.optimizer = median_of(t_opt);
+  p.copy = median_of(t_copy);
+  return p;
 }
 
 // Seconds of one call of f, the ranks lined up first.
@@ -132,14 +195,19 @@ void child() {
   if (root) {
     std::printf("wait_share_overlap=%.4f\nwait_share_one_bucket=%.4f\n", overlapped.wait_share,
                 one_bucket.wait_share);
+    std::printf("optimizer_share_one_bucket=%.4f\n", one_bucket.optimizer_share);
     std::printf("throughput_2p1t=%.1f\nthroughput_2p1t_one_bucket=%.1f\n",
                 overlapped.samples_per_second, one_bucket.samples_per_second);
   }
 }
 
 std::map<std::string, double> run_child(const std::string& self) {
-  const std::string cmd =
-      "mpirun --allow-run-as-root --oversubscribe -np 2 -x OPENBLAS_CORETYPE " + self + " --child";
+  // DIST_BENCH_MPIRUN_ARGS adds mpirun options, e.g. "--bind-to none" (Open MPI binds each of
+  // two ranks to a core by default; see docs/distributed.md for what that costs on a shared
+  // machine).
+  const char* extra = std::getenv("DIST_BENCH_MPIRUN_ARGS");
+  const std::string cmd = "mpirun --allow-run-as-root --oversubscribe -np 2 -x OPENBLAS_CORETYPE " +
+                          std::string(extra ? extra : "") + " " + self + " --child";
   std::map<std::string, double> values;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw xg::Error("dist_bench: cannot run " + cmd);
@@ -171,16 +239,21 @@ int main(int argc, char** argv) {
       std::cout << "note: OPENBLAS_CORETYPE is not set (SkylakeX is right for this machine)\n";
     // Twice round the three set-ups, the best of each kept: the machine is shared, and the
     // ratios should not depend on which ran while someone else was compiling.
-    double t1 = 0, t2 = 0;
+    double t1 = 0, t2 = 0, optimizer_share = 0;
     std::map<std::string, double> v;
     for (int round = 0; round < 2; ++round) {
       xg::set_num_threads(1);
-      t1 = std::max(t1, train_throughput(2.0, {}).samples_per_second);
+      const auto one = train_throughput(2.0, {});
+      if (one.samples_per_second > t1) {
+        t1 = one.samples_per_second;
+        optimizer_share = one.optimizer_share;
+      }
       xg::set_num_threads(2);
       t2 = std::max(t2, train_throughput(2.0, {}).samples_per_second);
       auto c = run_child(argv[0]);
       if (round == 0 || c["throughput_2p1t"] > v["throughput_2p1t"]) v = c;
     }
+    const CpuProfile prof = cpu_profile();
     std::printf("all-reduce (2 processes, float32)   xgrad GB/s   MPI_Allreduce GB/s   ratio\n");
     for (int mb : {1, 16, 64}) {
       const double ours = v[fmt::format("allreduce_{}_ours_gbs", mb)];
@@ -200,6 +273,26 @@ int main(int argc, char** argv) {
     std::printf("  2 processes x 1 thread  %8.0f   %.2fx (one bucket: %.2fx)\n", t2p, t2p / t1,
                 v["throughput_2p1t_one_bucket"] / t1);
     std::printf("  1 process  x 2 threads  %8.0f   %.2fx\n", t2, t2 / t1);
+    // What data parallelism cannot split: every rank runs the whole optimizer step.
+    std::printf(
+        "optimizer step: %.1f%% of a 1-process x 1-thread step; %.1f%% of a 2-process step "
+        "(one bucket)\n",
+        100 * optimizer_share, 100 * v["optimizer_share_one_bucket"]);
+    // The bound: a 2-process step is at least forward+backward on half the batch, the whole
+    // optimizer step and the all-reduce of the gradients (0.94 MB, at the 1 MB rate above).
+    const double ar = 0.94 / 1024 / v["allreduce_1_ours_gbs"];
+    const double t1_cpu = prof.fb_full + prof.optimizer;
+    std::printf(
+        "CPU time per step (ms, medians): forward+backward batch %lld %.3f, batch %lld %.3f; "
+        "optimizer step %.3f; one copy of all gradients %.3f\n",
+        static_cast<long long>(kGlobalBatch), 1e3 * prof.fb_full,
+        static_cast<long long>(kGlobalBatch / 2), 1e3 * prof.fb_half, 1e3 * prof.optimizer,
+        1e3 * prof.copy);
+    std::printf(
+        "bound on 2 processes x 1 thread: %.2fx with free communication, %.2fx with the "
+        "all-reduce above (%.3f ms)\n",
+        t1_cpu / (prof.fb_half + prof.optimizer), t1_cpu / (prof.fb_half + prof.optimizer + ar),
+        1e3 * ar);
     return 0;
   });
 }

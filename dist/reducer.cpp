@@ -73,9 +73,18 @@ Reducer::Reducer(std::vector<Tensor> params, std::vector<std::string> names, Red
       size += params_[members[i]].numel();
     }
     b.buffer = empty_tensor({size}, b.dtype);
+    std::memset(data_of(b.buffer), 0, static_cast<size_t>(bytes_of(b.buffer)));
+    for (size_t i = 0; i < members.size(); ++i) {
+      const Shape& shape = params_[members[i]].shape();
+      b.views.push_back(
+          make_strided_view(b.buffer, shape, contiguous_strides(shape), b.offsets[i]));
+    }
     b.members = std::move(members);
     buckets_.push_back(std::move(b));
   }
+  // As PyTorch at construction: a gradient the parameters already hold moves into its view.
+  for (size_t i = 0; i < n; ++i)
+    if (params_[i].grad().defined()) adopt_gradient(i, false);
   for (size_t i = 0; i < n; ++i) {
     hook_handles_.push_back(params_[i].register_post_accumulate_grad_hook(
         [this, i](const Tensor&) { on_gradient(i); }));
@@ -137,6 +146,35 @@ void Reducer::on_gradient(size_t index) {
   mark_ready(index);
 }
 
+const Tensor& Reducer::view_of(size_t index) const {
+  return buckets_[bucket_of_[index]].views[position_of_[index]];
+}
+
+bool Reducer::adopt_gradient(size_t index, bool zero_if_none) {
+  const Tensor& view = view_of(index);
+  const Tensor g = params_[index].grad();
+  if (g.defined() && g.impl()->storage == view.impl()->storage &&
+      g.storage_offset() == view.storage_offset() && g.is_contiguous()) {
+    return true;  // already the view: backward accumulated in place
+  }
+  if (!g.defined() && !zero_if_none) return false;
+  // The parameters' hooks run on several threads at once; each writes its own part of the
+  // bucket and sets its own .grad (under the parameter's lock), so no lock is needed here.
+  void* dst = data_of(view);
+  const auto bytes = static_cast<size_t>(bytes_of(view));
+  if (!g.defined()) {
+    std::memset(dst, 0, bytes);
+    return false;
+  }
+  if (g.is_contiguous()) {
+    std::memmove(dst, data_of(g), bytes);  // memmove: a .grad set to another part of a bucket
+  } else {
+    std::memcpy(dst, data_of(g.contiguous()), bytes);
+  }
+  params_[index].set_grad(view);
+  return true;
+}
+
 void Reducer::begin_step_locked() {
   started_ = true;
   std::fill(ready_.begin(), ready_.end(), 0);
@@ -144,34 +182,21 @@ void Reducer::begin_step_locked() {
   next_bucket_ = 0;
   queue_backward_callback([this] { finish_step(); });
   // Parameters forward did not reach get no hook call: they count as ready now, with whatever
-  // gradient they hold (from no_sync steps) or zeros.
+  // gradient they hold (from no_sync steps) or zeros. One with no gradient keeps none for now
+  // (finish_step gives it the view only if another rank had one).
   for (size_t i = 0; i < params_.size(); ++i) {
     if (!unused_[i]) continue;
     ready_[i] = 1;
-    const Bucket& b = buckets_[bucket_of_[i]];
-    const Tensor g = params_[i].grad();
-    const size_t bytes = static_cast<size_t>(bytes_of(params_[i]));
-    char* dst = static_cast<char*>(data_of(b.buffer)) +
-                b.offsets[position_of_[i]] * static_cast<int64_t>(dtype_size(b.dtype));
-    contributed_[i] = g.defined();
-    if (g.defined()) {
-      std::memcpy(dst, data_of(g), bytes);
-    } else {
-      std::memset(dst, 0, bytes);
-    }
+    contributed_[i] = adopt_gradient(i, /*zero_if_none=*/true);
     --buckets_[bucket_of_[i]].pending;
   }
   launch_ready_buckets_locked();
 }
 
 void Reducer::mark_ready(size_t index) {
-  // The copy runs outside the lock: gradients of one bucket arrive from several threads and
-  // go to disjoint parts of its buffer.
+  // Outside the lock: a copy (if any) goes to this parameter's own part of the bucket.
+  adopt_gradient(index, /*zero_if_none=*/false);
   Bucket& b = buckets_[bucket_of_[index]];
-  const Tensor g = params_[index].grad();
-  char* dst = static_cast<char*>(data_of(b.buffer)) +
-              b.offsets[position_of_[index]] * static_cast<int64_t>(dtype_size(b.dtype));
-  std::memcpy(dst, data_of(g), static_cast<size_t>(bytes_of(g)));
   std::lock_guard<std::mutex> lock(mutex_);
   ready_[index] = 1;
   contributed_[index] = 1;
@@ -242,18 +267,12 @@ void Reducer::finish_step() {
     std::copy_n(raw_data<int64_t>(flags), used.size(), used.begin());
   }
   last_wait_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (size_t i = 0; i < params_.size(); ++i) {
-    if (!used[i]) continue;
-    const Bucket& b = buckets_[bucket_of_[i]];
-    const char* src = static_cast<const char*>(data_of(b.buffer)) +
-                      b.offsets[position_of_[i]] * static_cast<int64_t>(dtype_size(b.dtype));
-    Tensor g = params_[i].grad();
-    if (!g.defined()) {
-      g = empty_tensor(params_[i].shape(), params_[i].dtype());
-      params_[i].set_grad(g);
-    }
-    std::memcpy(data_of(g), src, static_cast<size_t>(bytes_of(g)));
-    g.bump_version();
+  // The means are already in the views. A parameter this rank had no gradient for, but another
+  // rank had, gets its view now; one no rank had keeps an undefined gradient (PyTorch's rule).
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (used[i] && !contributed_[i]) params_[i].set_grad(view_of(i));
+  if (world_size_ > 1) {
+    for (const auto& b : buckets_) b.buffer.bump_version();  // its views share the counter
   }
   std::lock_guard<std::mutex> lock(mutex_);
   armed_ = false;

@@ -1,11 +1,15 @@
 #pragma once
 // The gradient reducer behind DistributedDataParallel, internal. Parameters are packed into
 // buckets (flat buffers of one dtype, in reverse registration order: backward produces the last
-// layers' gradients first). A post-accumulate hook on each parameter copies its gradient into
-// its bucket; when a bucket's last gradient is in, its all-reduce is queued on the
-// communication thread while backward goes on. Buckets are launched strictly in index order,
-// so every rank issues the same collectives in the same order whatever order its threads finish
-// in. A callback at the end of backward waits for the buckets and writes the means back.
+// layers' gradients first). Each parameter's .grad is a view into its bucket (PyTorch's
+// gradient_as_bucket_view): backward accumulates into it in place and the all-reduce leaves the
+// mean there, so no gradient is copied into a bucket or back. Only a .grad that is not the view
+// (zero_grad() set it to none, so backward stored a fresh tensor) is copied in once, and .grad is
+// re-pointed to the view. A post-accumulate hook on each parameter marks it ready; when a
+// bucket's last gradient is in, its all-reduce is queued on the communication thread while
+// backward goes on. Buckets are launched strictly in index order, so every rank issues the same
+// collectives in the same order whatever order its threads finish in. A callback at the end of
+// backward waits for the buckets.
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -48,12 +52,18 @@ class Reducer {
     DType dtype;
     Tensor buffer;                // flat, the bucket's gradients side by side
     std::vector<size_t> members;  // parameter indices
+    std::vector<Tensor> views;    // per member: its part of buffer, shaped as the parameter
     std::vector<int64_t> offsets;
     int pending = 0;  // gradients still to come this step
     Ticket ticket;
   };
 
   void on_gradient(size_t index);
+  /// The bucket view of parameter `index`.
+  const Tensor& view_of(size_t index) const;
+  /// Makes parameter `index`'s .grad its bucket view, copying a .grad that is not into it
+  /// (zeros when it has none and `zero_if_none`). Returns whether it had a gradient.
+  bool adopt_gradient(size_t index, bool zero_if_none);
   void begin_step_locked();
   void mark_ready(size_t index);
   void launch_ready_buckets_locked();

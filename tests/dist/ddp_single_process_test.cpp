@@ -86,6 +86,53 @@ TEST(DDPSingleProcess, MixedDtypesGoToSeparateBuckets) {
   EXPECT_EQ(model.b.grad().to_vector(), (std::vector<double>{1, 1, 1}));
 }
 
+// gradient_as_bucket_view: each .grad is a view into its bucket's flat buffer, so in bucket
+// order (layers.1.bias, layers.1.weight, layers.0.bias, layers.0.weight) each gradient starts
+// where the previous one ends.
+void expect_gradients_side_by_side(nn::MLP& model) {
+  auto p = model.parameters();  // layers.0.weight, layers.0.bias, layers.1.weight, layers.1.bias
+  ASSERT_EQ(p.size(), 4u);
+  for (const auto& t : p) ASSERT_TRUE(t.grad().defined());
+  EXPECT_EQ(p[3].grad().data_ptr<double>() + p[3].numel(), p[2].grad().data_ptr<double>());
+  EXPECT_EQ(p[2].grad().data_ptr<double>() + p[2].numel(), p[1].grad().data_ptr<double>());
+  EXPECT_EQ(p[1].grad().data_ptr<double>() + p[1].numel(), p[0].grad().data_ptr<double>());
+}
+
+TEST(DDPSingleProcess, GradientsAreViewsIntoTheirBucket) {
+  auto bare = make_mlp(xg::kFloat64);
+  auto model = make_mlp(xg::kFloat64);
+  dist::DistributedDataParallel ddp(model);
+  auto x = xg::ones({2, 6}, xg::kFloat64);
+  ddp(x).sum().backward();  // no .grad yet: backward stores fresh ones, the reducer moves them
+  expect_gradients_side_by_side(model);
+  const double* where = model.parameters()[0].grad().data_ptr<double>();
+  // zero_grad(false) zeroes the views in place and backward accumulates into them.
+  for (auto& p : model.parameters()) p.zero_grad(/*set_to_none=*/false);
+  ddp(x).sum().backward();
+  bare(x).sum().backward();
+  EXPECT_EQ(model.parameters()[0].grad().data_ptr<double>(), where);
+  expect_gradients_side_by_side(model);
+  auto pb = bare.parameters(), pm = model.parameters();
+  for (size_t i = 0; i < pb.size(); ++i)
+    EXPECT_EQ(pb[i].grad().to_vector(), pm[i].grad().to_vector());
+  // zero_grad() (set to none, the default): the next backward's gradients go back to the views.
+  for (auto& p : model.parameters()) p.zero_grad();
+  ddp(x).sum().backward();
+  EXPECT_EQ(model.parameters()[0].grad().data_ptr<double>(), where);
+  for (size_t i = 0; i < pb.size(); ++i)
+    EXPECT_EQ(pb[i].grad().to_vector(), pm[i].grad().to_vector());
+}
+
+TEST(DDPSingleProcess, GradientHeldBeforeWrappingMovesIntoTheBucket) {
+  auto model = make_mlp(xg::kFloat64);
+  auto x = xg::ones({2, 6}, xg::kFloat64);
+  model(x).sum().backward();
+  const auto before = model.parameters()[0].grad().to_vector();
+  dist::DistributedDataParallel ddp(model);
+  expect_gradients_side_by_side(model);
+  EXPECT_EQ(model.parameters()[0].grad().to_vector(), before);
+}
+
 TEST(DDPSingleProcess, NoSyncAccumulatesWithoutSynchronising) {
   auto model = make_mlp(xg::kFloat64);
   dist::DistributedDataParallel ddp(model);

@@ -76,7 +76,7 @@ bool same_on_every_rank(const std::vector<xg::Tensor>& params) {
 }
 
 std::vector<xg::Tensor> train_ddp(xg::DType dtype, int steps, dist::DDPOptions options = {},
-                                  int64_t hidden = 32) {
+                                  int64_t hidden = 32, bool set_to_none = true) {
   auto model = make_mlp(dtype, me(), hidden);
   dist::DistributedDataParallel ddp(model, options);
   optim::SGD opt(model.parameters(), optim::SGDOptions(0.1).momentum(0.9));
@@ -84,7 +84,7 @@ std::vector<xg::Tensor> train_ddp(xg::DType dtype, int steps, dist::DDPOptions o
   for (int s = 0; s < steps; ++s) {
     auto x = xg::slice(data.x[s], 0, me() * kPerRank, (me() + 1) * kPerRank);
     auto y = xg::slice(data.y[s], 0, me() * kPerRank, (me() + 1) * kPerRank);
-    opt.zero_grad();
+    opt.zero_grad(set_to_none);
     xg::cross_entropy(ddp(x), y).backward();
     opt.step();
   }
@@ -123,6 +123,16 @@ TEST(DDP, TwentyStepsEqualOneProcessOnTheGlobalBatchFloat64) {
   const auto single = train_single_process(xg::kFloat64, 20);
   EXPECT_LE(relative_difference(ddp, single), 1e-12);
   EXPECT_TRUE(same_on_every_rank(ddp));
+}
+
+TEST(DDP, ZeroGradInPlaceAccumulatesIntoTheBucketViews) {
+  // zero_grad(false) keeps each .grad (a view into its bucket) and backward adds into it: the
+  // same training, bit for bit, as zero_grad() re-pointing fresh gradients to the views.
+  const auto in_place = train_ddp(xg::kFloat64, 20, small_buckets(), 32, /*set_to_none=*/false);
+  const auto to_none = train_ddp(xg::kFloat64, 20, small_buckets());
+  EXPECT_TRUE(bitwise_equal(in_place, to_none));
+  EXPECT_LE(relative_difference(in_place, train_single_process(xg::kFloat64, 20)), 1e-12);
+  EXPECT_TRUE(same_on_every_rank(in_place));
 }
 
 TEST(DDP, BitwiseIdenticalAcrossRunsAndThreadCounts) {
