@@ -36,13 +36,13 @@ AutocastDType forward_autocast(AutogradContext* ctx) {
 struct Rounded {
   Rounded(const Tensor& a, const Tensor& b)
       : a_(autocast_cache::rounded(a)), b_(autocast_cache::rounded(b)) {
-    operands.a = a_ ? a_->data() : nullptr;
-    operands.b = b_ ? b_->data() : nullptr;
+    operands.a = a_.get();
+    operands.b = b_.get();
   }
   blas::Bf16Operands operands;
 
  private:
-  std::shared_ptr<const std::vector<uint16_t>> a_, b_;
+  std::shared_ptr<const uint16_t[]> a_, b_;
 };
 
 struct Mm : Function<Mm> {

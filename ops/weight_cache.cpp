@@ -24,7 +24,7 @@ struct Entry {
   const Storage* address;
   int64_t offset, numel;
   uint64_t version;
-  std::shared_ptr<const std::vector<uint16_t>> data;
+  std::shared_ptr<const uint16_t[]> data;
 };
 
 struct Cache {
@@ -43,7 +43,7 @@ bool matches(const Entry& e, const TensorImpl& impl, int64_t numel) {
 
 }  // namespace
 
-std::shared_ptr<const std::vector<uint16_t>> rounded(const Tensor& t) {
+std::shared_ptr<const uint16_t[]> rounded(const Tensor& t) {
   if (autocast_dtype() != kBFloat16 || !autocast_available(kBFloat16)) return nullptr;
   if (!t.defined() || t.dtype() != DType::Float32 || !t.is_contiguous() || t.numel() == 0)
     return nullptr;
@@ -62,10 +62,10 @@ std::shared_ptr<const std::vector<uint16_t>> rounded(const Tensor& t) {
   }
   if (!t.is_leaf() || !t.requires_grad()) return nullptr;
   // Rounded outside the lock; two threads may round one weight at once, harmlessly.
-  auto data = std::make_shared<std::vector<uint16_t>>(static_cast<size_t>(numel));
+  std::shared_ptr<uint16_t[]> data(new uint16_t[static_cast<size_t>(numel)]);
   const float* source = raw_data<float>(t);
   parallel_for(numel, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
-    bf16::from_float(source + lo, 1, hi - lo, hi - lo, data->data() + lo);
+    bf16::from_float(source + lo, 1, hi - lo, hi - lo, data.get() + lo);
   });
   std::lock_guard<std::mutex> lock(c.mutex);
   c.entries.erase(std::remove_if(c.entries.begin(), c.entries.end(),

@@ -5,7 +5,6 @@
 // a layer; the steps of a recurrent net; a tied embedding) is rounded once.
 #include <cstdint>
 #include <memory>
-#include <vector>
 
 #include <xgrad/core/tensor.hpp>
 
@@ -17,7 +16,7 @@ namespace xgrad::autocast_cache {
 /// parameter (a leaf that requires grad), a new rounding, cached. Null otherwise: the product
 /// rounds the operand itself. A write that does not bump the version (raw pointers without
 /// bump_version()) is not seen, as in libtorch.
-std::shared_ptr<const std::vector<uint16_t>> rounded(const Tensor& t);
+std::shared_ptr<const uint16_t[]> rounded(const Tensor& t);
 
 /// Entries cached (tests).
 size_t size();
