@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/nn/detail/fusion.hpp>
 
 namespace xgrad::nn {
 
@@ -26,7 +27,18 @@ void ModuleList::throw_wrong_type(size_t index) const {
 
 Tensor Sequential::forward(const Tensor& input) {
   Tensor x = input;
-  for (const auto& module : *this) x = (*module)(x);  // through the hooks
+  const size_t count = size();
+  for (size_t i = 0; i < count; ++i) {
+    if (i + 1 < count) {  // a Linear and a ReLU without hooks run as one fused op
+      Tensor fused = detail::fused_linear_relu(*at(i), *at(i + 1), x);
+      if (fused.defined()) {
+        x = std::move(fused);
+        ++i;
+        continue;
+      }
+    }
+    x = (*at(i))(x);  // through the hooks
+  }
   return x;
 }
 

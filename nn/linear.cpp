@@ -37,14 +37,23 @@ void Linear::reset_parameters() {
   }
 }
 
-Tensor Linear::forward(const Tensor& input) {
+void Linear::check_input(const Tensor& input) const {
   if (!input.defined() || input.dim() == 0 || input.size(-1) != options_.in_features_) {
     throw ShapeError(fmt::format(
         "Linear: expected input of shape [*, {}], got {}; the last dimension must equal "
         "in_features",
         options_.in_features_, input.defined() ? shape_str(input.shape()) : "<undefined>"));
   }
+}
+
+Tensor Linear::forward(const Tensor& input) {
+  check_input(input);
   return linear(input, weight, bias);
+}
+
+Tensor Linear::forward_relu(const Tensor& input) {
+  check_input(input);
+  return linear_relu(input, weight, bias);
 }
 
 std::string Linear::extra_repr() const {

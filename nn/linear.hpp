@@ -39,6 +39,9 @@ class Linear : public Module {
 
   /// [*, in_features] -> [*, out_features].
   Tensor forward(const Tensor& input) override;
+  /// relu(forward(input)) as one fused op (xgrad::linear_relu): what nn::Sequential and nn::MLP
+  /// run for this layer followed by a ReLU when neither has hooks.
+  Tensor forward_relu(const Tensor& input);
   /// Draws the parameters again from their default distributions.
   void reset_parameters();
 
@@ -54,6 +57,7 @@ class Linear : public Module {
   Tensor bias;    ///< [out_features], undefined without bias
 
  private:
+  void check_input(const Tensor& input) const;
   LinearOptions options_;
 };
 

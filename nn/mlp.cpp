@@ -5,6 +5,7 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/nn/activation.hpp>
+#include <xgrad/nn/detail/fusion.hpp>
 #include <xgrad/nn/dropout.hpp>
 #include <xgrad/nn/linear.hpp>
 #include <xgrad/nn/normalization.hpp>
@@ -47,6 +48,14 @@ Tensor MLP::forward(const Tensor& input) {
   Tensor h = input;
   const size_t last = layers->size() - 1;
   for (size_t i = 0; i <= last; ++i) {
+    if (i < last && norms->empty()) {  // Linear then ReLU, without hooks: one fused op
+      Tensor fused = detail::fused_linear_relu(*layers->at(i), *activation_, h);
+      if (fused.defined()) {
+        h = std::move(fused);
+        if (dropout_) h = (*dropout_)(h);
+        continue;
+      }
+    }
     h = (*layers->at(i))(h);
     if (i == last) break;
     if (!norms->empty()) h = (*norms->at(i))(h);

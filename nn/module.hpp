@@ -108,6 +108,9 @@ class Module {
   /// for backward hooks an identity node on each side so that backward sees this call's
   /// gradients. Without hooks it is forward(input).  Example: auto y = model(x);
   Tensor operator()(const Tensor& input);
+  /// Whether any forward pre-, forward or backward hook is registered on this module (not its
+  /// children). Containers fuse a Linear and a ReLU only when neither has hooks.
+  bool has_hooks() const { return hooks_ && !hooks_->empty(); }
 
   // ---- hooks (PyTorch's semantics; hooks run in registration order) -------------------------
   /// fn(module, input) before forward; may return a replacement input (or void / undefined).

@@ -25,20 +25,6 @@ void from_float(const float* src, int64_t rows, int64_t cols, int64_t ld, uint16
   }
 }
 
-// Tiles of 32 x 32 so that both the reads and the writes stay within a few cache lines.
-void from_float_transposed(const float* src, int64_t rows, int64_t cols, int64_t ld,
-                           uint16_t* dst) {
-  constexpr int64_t kTile = 32;
-  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
-    const int64_t r1 = std::min(rows, r0 + kTile);
-    for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-      const int64_t c1 = std::min(cols, c0 + kTile);
-      for (int64_t c = c0; c < c1; ++c)
-        for (int64_t r = r0; r < r1; ++r) dst[c * rows + r] = round_to_bf16(src[r * ld + c]);
-    }
-  }
-}
-
 float to_float(uint16_t x) {
   const uint32_t u = static_cast<uint32_t>(x) << 16;
   float f;

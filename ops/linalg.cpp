@@ -4,9 +4,13 @@
 
 #include <xgrad/core/autocast.hpp>
 #include <xgrad/core/function.hpp>
+#include <xgrad/core/grad_mode.hpp>
+#include <xgrad/core/parallel.hpp>
 #include <xgrad/ops/detail/builtin.hpp>
 #include <xgrad/ops/detail/gemm.hpp>
 #include <xgrad/ops/detail/kernels.hpp>
+#include <xgrad/ops/detail/weight_cache.hpp>
+#include <xgrad/ops/elementwise.hpp>
 #include <xgrad/ops/reduce.hpp>
 #include <xgrad/ops/shape.hpp>
 
@@ -27,6 +31,20 @@ AutocastDType forward_autocast(AutogradContext* ctx) {
   return static_cast<AutocastDType>(ctx->saved_data.get<int64_t>("autocast"));
 }
 
+/// A product's operands as autocast's weight cache has them rounded to bfloat16 (parameters
+/// under autocast; nothing otherwise), held for the product's duration.
+struct Rounded {
+  Rounded(const Tensor& a, const Tensor& b)
+      : a_(autocast_cache::rounded(a)), b_(autocast_cache::rounded(b)) {
+    operands.a = a_.get();
+    operands.b = b_.get();
+  }
+  blas::Bf16Operands operands;
+
+ private:
+  std::shared_ptr<const uint16_t[]> a_, b_;
+};
+
 struct Mm : Function<Mm> {
   static constexpr const char* name = "mm";
   static Tensor forward(AutogradContext* ctx, const Tensor& a, const Tensor& b, bool ta, bool tb) {
@@ -46,8 +64,9 @@ struct Mm : Function<Mm> {
         std::fill_n(raw_data<T>(out), m * n, T(0));  // an empty sum; BLAS rejects k = 0
         return out;
       }
+      const Rounded rounded(a, b);
       blas::gemm(ta, tb, m, n, k, T(1), raw_data<T>(a), a.shape()[1], raw_data<T>(b), b.shape()[1],
-                 T(0), raw_data<T>(out), n);
+                 T(0), raw_data<T>(out), n, {}, rounded.operands);
       return out;
     });
   }
@@ -103,30 +122,94 @@ struct Bmm : Function<Bmm> {
   }
 };
 
-/// y = x W^T + b as one gemm: b is copied into every row of y, then gemm adds x W^T (beta = 1).
+/// relu(x W^T + b) or x W^T + b as one gemm: the bias (and the relu) are its epilogue, applied
+/// to each block of the product right after it is computed (ops/detail/gemm.hpp).
+template <class T>
+Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b, bool relu) {
+  const int64_t n = x.shape()[0], out_features = w.shape()[0], k = x.shape()[1];
+  Tensor y = empty_tensor<T>({n, out_features});
+  T* py = raw_data<T>(y);
+  blas::Epilogue<T> epilogue;
+  epilogue.bias = b.defined() ? raw_data<T>(b) : nullptr;
+  epilogue.relu = relu;
+  if (y.numel() == 0) return y;
+  if (k == 0) {  // an empty sum; BLAS rejects k = 0
+    std::fill_n(py, y.numel(), T(0));
+    blas::apply_epilogue(epilogue, py, out_features, 0, n, 0, out_features);
+    return y;
+  }
+  const Rounded rounded(x, w);
+  blas::gemm(false, true, n, out_features, k, T(1), raw_data<T>(x), k, raw_data<T>(w), k, T(0), py,
+             out_features, epilogue, rounded.operands);
+  return y;
+}
+
+/// The gradients of a linear layer's output pre-activation and bias from G, the gradient of
+/// its output: dz = G (or G [y > 0] after a relu, y the layer's output) and db = the column
+/// sums of dz, in one pass over G. Columns are split over threads in blocks, each column
+/// summed over the rows in order, so the sums do not depend on the thread count.
+/// Not recorded: for create_graph the callers compose differentiable ops instead.
+template <class T>
+void linear_output_grads(const T* g, const T* y, int64_t rows, int64_t cols, T* dz, T* db) {
+  const int64_t grain = std::max<int64_t>(64, kElementwiseGrain / std::max<int64_t>(rows, 1));
+  parallel_for(cols, grain, [&](int64_t c0, int64_t c1) {
+    if (db) std::fill(db + c0, db + c1, T(0));
+    for (int64_t r = 0; r < rows; ++r) {
+      const T* gr = g + r * cols;
+      T* dzr = dz ? dz + r * cols : nullptr;
+      if (y) {
+        const T* yr = y + r * cols;
+        for (int64_t j = c0; j < c1; ++j) dzr[j] = yr[j] > T(0) ? gr[j] : T(0);
+        if (db)
+          for (int64_t j = c0; j < c1; ++j) db[j] += dzr[j];
+      } else if (db) {
+        for (int64_t j = c0; j < c1; ++j) db[j] += gr[j];
+      }
+    }
+  });
+}
+
+/// The bias gradient of linear: column sums of G, one pass (see linear_output_grads).
+Tensor bias_grad(const Tensor& g) {
+  if (GradMode::is_enabled()) return sum(g, {0});  // create_graph: differentiable
+  return visit_floating(g.dtype(), "linear", [&](auto z) {
+    using T = decltype(z);
+    const int64_t cols = g.shape()[1];
+    Tensor db = empty_tensor<T>({cols});
+    linear_output_grads<T>(raw_data<T>(g), nullptr, g.shape()[0], cols, nullptr, raw_data<T>(db));
+    return db;
+  });
+}
+
+/// G [y > 0], the gradient of relu's input from that of its output y, and (when `with_bias`)
+/// its column sums, the bias gradient, in one pass. Recorded under create_graph: then the
+/// product with a constant mask, differentiable in G, and sum().
+std::pair<Tensor, Tensor> relu_linear_grads(const Tensor& g, const Tensor& y, bool with_bias) {
+  if (GradMode::is_enabled()) {
+    const Tensor mask = kernels::unary(
+        y.detach(), "linear_relu", [](auto v) { return v > 0 ? decltype(v)(1) : decltype(v)(0); });
+    Tensor dz = g * mask;
+    return {dz, with_bias ? sum(dz, {0}) : Tensor()};
+  }
+  return visit_floating(g.dtype(), "linear_relu", [&](auto z) {
+    using T = decltype(z);
+    const int64_t rows = g.shape()[0], cols = g.shape()[1];
+    Tensor dz = empty_tensor<T>(g.shape());
+    Tensor db = with_bias ? empty_tensor<T>({cols}) : Tensor();
+    linear_output_grads<T>(raw_data<T>(g), raw_data<T>(y), rows, cols, raw_data<T>(dz),
+                           with_bias ? raw_data<T>(db) : nullptr);
+    return std::pair<Tensor, Tensor>{dz, db};
+  });
+}
+
+/// y = x W^T + b.
 struct Linear : Function<Linear> {
   static constexpr const char* name = "linear";
   static Tensor forward(AutogradContext* ctx, const Tensor& x, const Tensor& w, const Tensor& b) {
     ctx->save_for_backward({x, w});
     save_autocast(ctx);
-    const int64_t n = x.shape()[0], out_features = w.shape()[0];
-    return visit_floating(x.dtype(), name, [&](auto z) {
-      using T = decltype(z);
-      Tensor y = empty_tensor<T>({n, out_features});
-      T* py = raw_data<T>(y);
-      if (b.defined()) {
-        const T* pb = raw_data<T>(b);
-        for (int64_t r = 0; r < n; ++r) std::copy_n(pb, out_features, py + r * out_features);
-      } else {
-        std::fill_n(py, y.numel(), T(0));
-      }
-      if (y.numel() > 0 && x.shape()[1] > 0) {
-        const int64_t k = x.shape()[1];
-        blas::gemm(false, true, n, out_features, k, T(1), raw_data<T>(x), k, raw_data<T>(w), k,
-                   T(1), py, out_features);
-      }
-      return y;
-    });
+    return visit_floating(x.dtype(), name,
+                          [&](auto z) { return linear_forward<decltype(z)>(x, w, b, false); });
   }
   // dx = G W,  dW = G^T x,  db = column sums of G
   static TensorList backward(AutogradContext* ctx, TensorList g) {
@@ -135,10 +218,57 @@ struct Linear : Function<Linear> {
     Tensor gx, gw, gb;
     if (ctx->needs_input_grad(0)) gx = mm(g[0], s[1], false, false);
     if (ctx->needs_input_grad(1)) gw = mm(g[0], s[0], true, false);
-    if (ctx->needs_input_grad(2)) gb = sum(g[0], {0});
+    if (ctx->needs_input_grad(2)) gb = bias_grad(g[0]);
     return {gx, gw, gb};
   }
 };
+
+/// y = relu(x W^T + b), fused: the relu is the product's epilogue, so the pre-activation is
+/// never stored. Saves y (its sign is the relu's mask, as relu's own backward reads it).
+struct LinearRelu : Function<LinearRelu> {
+  static constexpr const char* name = "linear_relu";
+  static Tensor forward(AutogradContext* ctx, const Tensor& x, const Tensor& w, const Tensor& b) {
+    save_autocast(ctx);
+    Tensor y = visit_floating(x.dtype(), name,
+                              [&](auto z) { return linear_forward<decltype(z)>(x, w, b, true); });
+    ctx->save_for_backward({x, w, y});
+    return y;
+  }
+  // dz = G [y > 0], then linear's rule with dz: dx = dz W, dW = dz^T x, db = column sums of dz
+  static TensorList backward(AutogradContext* ctx, TensorList g) {
+    const auto s = ctx->get_saved_variables();
+    const AutocastGuard autocast(forward_autocast(ctx));
+    auto [gz, gb] = relu_linear_grads(g[0], s[2], ctx->needs_input_grad(2));
+    Tensor gx, gw;
+    if (ctx->needs_input_grad(0)) gx = mm(gz, s[1], false, false);
+    if (ctx->needs_input_grad(1)) gw = mm(gz, s[0], true, false);
+    return {gx, gw, gb};
+  }
+};
+
+/// Checks linear's operands (shapes and dtypes); `op` names the caller in errors.
+void check_linear(const Tensor& x, const Tensor& weight, const Tensor& bias, const char* op) {
+  kernels::check_binary(x, weight, op);
+  if (bias.defined()) kernels::check_binary(x, bias, op);
+  if (weight.dim() != 2 || x.dim() < 1 || x.shape().back() != weight.shape()[1] ||
+      (bias.defined() && (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0]))) {
+    throw ShapeError(
+        fmt::format("{}: input {} does not fit weight {}{} (expected [..., in_features], "
+                    "[out_features, in_features] and [out_features])",
+                    op, shape_str(x.shape()), shape_str(weight.shape()),
+                    bias.defined() ? " and bias " + shape_str(bias.shape()) : std::string()));
+  }
+}
+
+/// F::apply on x with its leading dims flattened into rows (one gemm), reshaped back.
+template <class F>
+Tensor apply_linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  if (x.dim() == 2) return F::apply(x, weight, bias);
+  Shape out_shape = x.shape();
+  out_shape.back() = weight.shape()[0];
+  const int64_t rows = shape_numel(Shape(x.shape().begin(), x.shape().end() - 1));
+  return reshape(F::apply(reshape(x, {rows, x.shape().back()}), weight, bias), out_shape);
+}
 
 }  // namespace
 
@@ -223,22 +353,13 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
-  kernels::check_binary(x, weight, "linear");
-  if (bias.defined()) kernels::check_binary(x, bias, "linear");
-  if (weight.dim() != 2 || x.dim() < 1 || x.shape().back() != weight.shape()[1] ||
-      (bias.defined() && (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0]))) {
-    throw ShapeError(
-        fmt::format("linear: input {} does not fit weight {}{} (expected [..., in_features], "
-                    "[out_features, in_features] and [out_features])",
-                    shape_str(x.shape()), shape_str(weight.shape()),
-                    bias.defined() ? " and bias " + shape_str(bias.shape()) : std::string()));
-  }
-  if (x.dim() == 2) return Linear::apply(x, weight, bias);
-  // Leading dims are flattened into rows for the one gemm.
-  Shape out_shape = x.shape();
-  out_shape.back() = weight.shape()[0];
-  const int64_t rows = shape_numel(Shape(x.shape().begin(), x.shape().end() - 1));
-  return reshape(Linear::apply(reshape(x, {rows, x.shape().back()}), weight, bias), out_shape);
+  check_linear(x, weight, bias, "linear");
+  return apply_linear<Linear>(x, weight, bias);
+}
+
+Tensor linear_relu(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  check_linear(x, weight, bias, "linear_relu");
+  return apply_linear<LinearRelu>(x, weight, bias);
 }
 
 Tensor outer(const Tensor& a, const Tensor& b) {
@@ -276,6 +397,17 @@ std::vector<OpSchema> linalg_op_schemas() {
                        "ops::call: 'linear' takes 2 or 3 tensor inputs (x, weight[, bias]), got {}",
                        in.size()));
                  return TensorList{linear(in[0], in[1], in.size() == 3 ? in[2] : Tensor())};
+               }},
+      OpSchema{"linear_relu",
+               OpSchema::kVariadic,
+               {},
+               [](const TensorList& in, const Attrs&) {
+                 if (in.size() != 2 && in.size() != 3)
+                   throw ValueError(
+                       fmt::format("ops::call: 'linear_relu' takes 2 or 3 tensor inputs (x, "
+                                   "weight[, bias]), got {}",
+                                   in.size()));
+                 return TensorList{linear_relu(in[0], in[1], in.size() == 3 ? in[2] : Tensor())};
                }},
       OpSchema{"mm",
                2,

@@ -11,6 +11,12 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 /// x W^T + b for x [..., in], W [out, in], b [out] (optional): one gemm with the bias as its
 /// starting value.  Example: linear(x, weight, bias)
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
+/// relu(linear(x, weight, bias)) fused: the bias and the relu are applied to each block of
+/// the product right after it is computed, while it is in cache, and the pre-activation is
+/// never stored. Same values and gradients as the composition (up to float rounding);
+/// nn::Sequential and nn::MLP use it for a Linear followed by a ReLU when no hook needs the
+/// Linear's output.  Example: auto h = linear_relu(x, fc.weight, fc.bias);
+Tensor linear_relu(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
 /// Outer product of 1-D tensors: [m] x [n] -> [m, n].
 Tensor outer(const Tensor& a, const Tensor& b);
 /// Batched op(a[i]) op(b[i]) for 3-D tensors of one batch size.

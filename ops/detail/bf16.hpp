@@ -9,9 +9,6 @@ namespace xgrad::bf16 {
 /// (row stride cols). NaN stays NaN.
 void from_float(const float* src, int64_t rows, int64_t cols, int64_t ld, uint16_t* dst);
 
-/// The same, transposed: dst (cols x rows, row stride rows) holds src's columns as rows.
-void from_float_transposed(const float* src, int64_t rows, int64_t cols, int64_t ld, uint16_t* dst);
-
 /// The float32 a bfloat16 pattern stands for (exact).
 float to_float(uint16_t x);
 

@@ -37,28 +37,54 @@ std::vector<std::string> SGD::state_buffers(const SGDOptions& o) {
   return {};
 }
 
+namespace {
+
+template <class T>
+struct SGDScalars {
+  T weight_decay, buffer_factor, grad_factor, momentum, lr;
+};
+
+/// SGD on elements [begin, end), PyTorch's operations in PyTorch's order; the flags are
+/// compile-time, so the loop tests nothing per element and vectorises. buf (momentum_buffer)
+/// is null without momentum. The buffer update is buf = buffer_factor buf + grad_factor d:
+/// (momentum, 1 - dampening) after the first step, (0, 1) on it, where the buffer (just made,
+/// zeros) becomes the gradient itself, as PyTorch's clone.
+template <class T, bool kWeightDecay, bool kMaximize, bool kMomentum, bool kNesterov>
+void sgd_chunk(T* __restrict p, T* __restrict buf, const T* __restrict g, const SGDScalars<T> c,
+               int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) {
+    T d = detail::effective_grad<kMaximize, kWeightDecay>(g[i], p[i], c.weight_decay);
+    if constexpr (kMomentum) {
+      const T b = c.buffer_factor * buf[i] + c.grad_factor * d;
+      buf[i] = b;
+      d = kNesterov ? d + c.momentum * b : b;
+    }
+    p[i] = p[i] - c.lr * d;
+  }
+}
+
+}  // namespace
+
 void SGD::update_param(const Tensor& param, const Tensor& grad, ParamState& state,
                        const SGDOptions& o) {
+  const bool momentum = o.momentum() != 0;
   const bool first = !state.buffers.count("momentum_buffer");
-  Tensor buf = o.momentum() != 0 ? detail::state_buffer(state, "momentum_buffer", param) : Tensor();
+  Tensor buf_t = momentum ? detail::state_buffer(state, "momentum_buffer", param) : Tensor();
   visit_floating(param.dtype(), SGDOptions::kName, [&](auto zero) {
     using T = decltype(zero);
     T* p = raw_data<T>(param);
     const T* g = raw_data<T>(grad);
-    T* b = detail::data_or_null<T>(buf);
-    const T wd = T(o.weight_decay()), mu = T(o.momentum()), damp = T(1 - o.dampening());
-    const T lr = T(o.lr());
-    const bool nesterov = o.nesterov(), maximize = o.maximize();
-    detail::for_each_index(param.numel(), [&](int64_t i) {
-      T d = maximize ? -g[i] : g[i];  // negated first, before weight decay
-      if (wd != 0) d = d + wd * p[i];
-      if (b) {
-        // The buffer starts as the first gradient itself (no dampening on step 1).
-        b[i] = first ? d : mu * b[i] + damp * d;
-        d = nesterov ? d + mu * b[i] : b[i];
-      }
-      p[i] = p[i] - lr * d;
-    });
+    T* buf = detail::data_or_null<T>(buf_t);
+    const SGDScalars<T> c{T(o.weight_decay()), first ? T(0) : T(o.momentum()),
+                          first ? T(1) : T(1 - o.dampening()), T(o.momentum()), T(o.lr())};
+    detail::with_flags(
+        [&](auto wd, auto maximize, auto mom, auto nesterov) {
+          parallel_for(param.numel(), kTranscendentalGrain, [&](int64_t begin, int64_t end) {
+            sgd_chunk<T, decltype(wd)::value, decltype(maximize)::value, decltype(mom)::value,
+                      decltype(nesterov)::value>(p, buf, g, c, begin, end);
+          });
+        },
+        o.weight_decay() != 0, o.maximize(), momentum, momentum && o.nesterov());
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <thread>
+#include <xgrad/ops/detail/weight_cache.hpp>  // internal: the weight cache
 #include <xgrad/xgrad.hpp>
 
 namespace xg = xgrad;
@@ -163,6 +164,86 @@ TEST(Autocast, EveryTransposeOfASplitProduct) {
         xg::AutocastGuard guard(xg::kBFloat16);
         const auto low = xg::mm(a, b, ta, tb);
         EXPECT_LT(max_relative_difference(low, plain), 2e-2) << m << " " << n << " " << ta << tb;
+      }
+    }
+  }
+}
+
+// ---- autocast's weight cache (ops/detail/weight_cache.hpp) --------------------------------------
+
+TEST(AutocastWeightCache, ParametersAreRoundedOnceAndGiveTheSameBits) {
+  if (!xg::autocast_available(xg::kBFloat16)) GTEST_SKIP() << "no bfloat16 GEMM here";
+  xg::autocast_cache::clear();
+  xg::manual_seed(13);
+  auto x = xg::randn({96, 200});
+  auto w = xg::randn({320, 200}).requires_grad_();  // a parameter: a leaf requiring grad
+  xg::AutocastGuard guard(xg::kBFloat16);
+  const auto first = xg::linear(x, w);
+  EXPECT_EQ(xg::autocast_cache::size(), 1u);  // w, not x (no parameter)
+  const auto cached = xg::linear(x, w);
+  EXPECT_EQ(xg::autocast_cache::size(), 1u);
+  EXPECT_EQ(max_relative_difference(cached, first), 0.0);
+  // In backward, dx = G W reads W untransposed: the cached rounding serves it too, and the
+  // gradient is the one rounded afresh.
+  auto x2 = xg::randn({96, 200}).requires_grad_();
+  xg::linear(x2, w).sum().backward();
+  const auto with_cache = x2.grad().clone();
+  x2.zero_grad();
+  xg::autocast_cache::clear();
+  {
+    // A tensor that is no parameter is rounded per product: the same bits. (x2, a leaf
+    // that requires grad, is cached, as libtorch does.)
+    auto w_plain = w.detach();
+    xg::linear(x2, w_plain).sum().backward();
+    EXPECT_EQ(xg::autocast_cache::size(), 1u);
+  }
+  EXPECT_EQ(max_relative_difference(x2.grad(), with_cache), 0.0);
+}
+
+TEST(AutocastWeightCache, AnUpdateIsSeen) {
+  if (!xg::autocast_available(xg::kBFloat16)) GTEST_SKIP() << "no bfloat16 GEMM here";
+  xg::autocast_cache::clear();
+  xg::manual_seed(17);
+  auto x = xg::randn({64, 128});
+  auto w = xg::randn({256, 128}).requires_grad_();
+  xg::optim::SGD sgd({w}, xg::optim::SGDOptions(0.5));
+  xg::Tensor before, after;
+  {
+    xg::AutocastGuard guard(xg::kBFloat16);
+    before = xg::linear(x, w);
+    xg::mm(x, w, false, true).sum().backward();
+  }
+  sgd.step();  // writes w in place and bumps its version
+  {
+    xg::AutocastGuard guard(xg::kBFloat16);
+    after = xg::linear(x, w);
+  }
+  xg::autocast_cache::clear();
+  xg::AutocastGuard guard(xg::kBFloat16);
+  const auto fresh = xg::linear(x, w);
+  EXPECT_EQ(max_relative_difference(after, fresh), 0.0);
+  EXPECT_GT(max_relative_difference(after, before), 1e-3);
+  EXPECT_EQ(xg::autocast_cache::size(), 1u);  // the stale entry was replaced, not kept
+}
+
+TEST(AutocastWeightCache, EveryTransposeWithCachedOperands) {
+  // Both operands parameters, each flag, split into row and column blocks: the cached
+  // roundings give the same bits as roundings made per product.
+  if (!xg::autocast_available(xg::kBFloat16)) GTEST_SKIP() << "no bfloat16 GEMM here";
+  xg::manual_seed(19);
+  for (const auto& [m, n] : {std::pair<int64_t, int64_t>{640, 320}, {320, 640}}) {
+    const int64_t k = 384;
+    for (const bool ta : {false, true}) {
+      for (const bool tb : {false, true}) {
+        auto a = (ta ? xg::randn({k, m}) : xg::randn({m, k})).requires_grad_();
+        auto b = (tb ? xg::randn({n, k}) : xg::randn({k, n})).requires_grad_();
+        xg::AutocastGuard guard(xg::kBFloat16);
+        xg::autocast_cache::clear();
+        const auto uncached = xg::mm(a.detach(), b.detach(), ta, tb);
+        const auto first = xg::mm(a, b, ta, tb);   // rounds and caches
+        const auto second = xg::mm(a, b, ta, tb);  // from the cache
+        EXPECT_EQ(max_relative_difference(first, uncached), 0.0) << m << " " << ta << tb;
+        EXPECT_EQ(max_relative_difference(second, uncached), 0.0) << m << " " << ta << tb;
       }
     }
   }

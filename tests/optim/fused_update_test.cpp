@@ -1,4 +1,4 @@
-// The fused update rules (one pass per parameter, option flags turned into template
+// The fused update rules (SGD and the Adam family: one pass per parameter, option flags turned into template
 // parameters) against a plain, straightforward transcription of each PyTorch 1.13 formula,
 // for the option combinations the PyTorch reference trajectories do not all cover: maximize,
 // weight decay, centered/momentum RMSprop, AMSGrad, float32 and float64 parameters, several
@@ -54,7 +54,21 @@ void plain_step(const std::string& name, const optim::OptionMap& o, int64_t step
     if (wd != 0) g = g + T(wd) * T(p[i]);
     return g;
   };
-  if (name == "rmsprop") {
+  if (name == "sgd") {
+    const double momentum = opt_double(o, "momentum"), dampening = opt_double(o, "dampening");
+    const bool nesterov = opt_bool(o, "nesterov");
+    const bool first = !s.buf.count("momentum_buffer");
+    for (std::size_t i = 0; i < n; ++i) {
+      T d = g_of(i);
+      if (momentum != 0) {
+        Vec& b = buffer(s, "momentum_buffer", n);
+        // The first step's buffer is the gradient itself (torch.clone), later ones decay.
+        b[i] = first ? d : T(T(momentum) * T(b[i]) + T(1 - dampening) * d);
+        d = nesterov ? T(d + T(momentum) * T(b[i])) : T(b[i]);
+      }
+      p[i] = T(T(p[i]) - T(lr) * d);
+    }
+  } else if (name == "rmsprop") {
     const double alpha = opt_double(o, "alpha"), eps = opt_double(o, "eps");
     const double momentum = opt_double(o, "momentum");
     const bool centered = opt_bool(o, "centered");
@@ -228,7 +242,10 @@ TEST_P(FusedUpdate, MatchesPlainFormula) {
     }
     groups.emplace_back(group_params, c.groups[gi]);
   }
-  auto opt = optim::make(c.name, groups, optim::OptionMap{});
+  // SGD has no default lr, so its defaults name one (every group sets its own anyway).
+  const optim::OptionMap defaults =
+      c.name == "sgd" ? optim::OptionMap{{"lr", 0.01}} : optim::OptionMap{};
+  auto opt = optim::make(c.name, groups, defaults);
   std::vector<PlainState> states(params.size());
   const double tol = f64 ? 1e-12 : 1e-5;
   for (int64_t step = 1; step <= 12; ++step) {
@@ -280,6 +297,14 @@ std::vector<Case> cases() {
         o.emplace("amsgrad", amsgrad);
         add("adam" + tag + (amsgrad ? "_amsgrad" : ""), "adam", {o});
       }
+      for (int mode = 0; mode < 4; ++mode) {  // no momentum; momentum; dampening; Nesterov
+        auto o = base;
+        if (mode > 0) o.emplace("momentum", 0.9);
+        if (mode == 2) o.emplace("dampening", 0.3);
+        if (mode == 3) o.emplace("nesterov", true);
+        const char* labels[] = {"", "_momentum", "_dampening", "_nesterov"};
+        add("sgd" + tag + labels[mode], "sgd", {o});
+      }
       auto adagrad = base;
       adagrad.emplace("lr_decay", 0.01);
       adagrad.emplace("initial_accumulator_value", 0.1);
@@ -296,7 +321,7 @@ std::vector<Case> cases() {
   const optim::OptionMap decayed_group{{"lr", 0.005}, {"weight_decay", 0.05}};
   auto maximizing = decayed_group;
   maximizing.emplace("maximize", true);
-  for (const char* name : {"rmsprop", "adagrad", "adadelta", "adamax", "adam"}) {
+  for (const char* name : {"sgd", "rmsprop", "adagrad", "adadelta", "adamax", "adam"}) {
     add(std::string(name) + "_two_groups", name, {plain_group, maximizing});
   }
   for (const char* name : {"nadam", "radam"}) {
