@@ -2,7 +2,9 @@
 
 // GCC 12 reports its own AVX-512 intrinsics (_mm512_undefined_epi32's deliberate
 // self-initialisation, inlined into xsimd's ldexp) as maybe-uninitialized here: not our code.
+// Pushed and popped at the end of the file, so a unity build's next file keeps the warning.
 #if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #include <xsimd/xsimd.hpp>
@@ -29,3 +31,7 @@ void tanh(const float* a, float* out, int64_t n) {
 }
 
 }  // namespace xgrad::vec
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
