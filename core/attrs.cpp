@@ -20,6 +20,9 @@ const AttrValue* Attrs::find(const std::string& name) const {
 
 AttrValue& Attrs::operator[](const std::string& name) {
   if (const AttrValue* v = find(name)) return const_cast<AttrValue&>(*v);
+  // Ops save one to four values (a product: both transposes and the autocast state): one
+  // allocation instead of a reallocation at each of the first entries.
+  if (entries_.empty()) entries_.reserve(4);
   entries_.emplace_back(name, AttrValue(0.0));
   return entries_.back().second;
 }

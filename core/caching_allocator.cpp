@@ -161,6 +161,35 @@ void* system_allocate(State& st, std::size_t bytes) {
   return p;
 }
 
+// Small blocks (under kMinCachedBytes) come from plain malloc, aligned by hand: glibc's
+// aligned allocation (memalign) bypasses its per-thread cache (tcache) and splits a larger
+// chunk on every call, leaving fragments to free, while malloc reuses freed chunks of the size
+// at once (perf, 10-32-32-1 MLP step, whose tensors are mostly this small: tensor allocation
+// went from 6.7% of its samples to 2.4%). The pointer malloc gave is kept just before the
+// aligned block.
+void* try_small_allocate(State& st, std::size_t bytes) {
+  int fail = st.fail_next.load(std::memory_order_relaxed);
+  while (fail > 0) {
+    if (st.fail_next.compare_exchange_weak(fail, fail - 1)) return nullptr;
+  }
+  return std::malloc(bytes + kAlignment + sizeof(void*));
+}
+void* small_allocate(State& st, std::size_t bytes) {
+  void* raw = try_small_allocate(st, bytes);
+  if (!raw) {  // as system_allocate: give the cache back, retry once
+    release_cached_memory();
+    raw = try_small_allocate(st, bytes);
+    if (!raw) throw std::bad_alloc();
+  }
+  const auto start = reinterpret_cast<std::uintptr_t>(raw) + sizeof(void*);
+  void* p = reinterpret_cast<void*>((start + kAlignment - 1) / kAlignment * kAlignment);
+  static_cast<void**>(p)[-1] = raw;
+  return p;
+}
+void small_free(void* p) {
+  std::free(static_cast<void**>(p)[-1]);
+}
+
 /// Reserves `bytes` of the cache's bound; false when they do not fit under it.
 bool reserve_cache(State& st, uint64_t bytes) {
   uint64_t current = st.cached.load(std::memory_order_relaxed);
@@ -263,7 +292,8 @@ namespace detail {
 void* cached_allocate(std::size_t bytes) {
   State& st = state();
   if (!cacheable(bytes)) {
-    void* p = system_allocate(st, std::max<std::size_t>(bytes, 1));
+    void* p = bytes < kMinCachedBytes ? small_allocate(st, bytes)
+                                      : system_allocate(st, std::max<std::size_t>(bytes, 1));
     st.uncached.fetch_add(1, std::memory_order_relaxed);
     count_allocated(st, bytes);
     return p;
@@ -288,6 +318,7 @@ void cached_deallocate(void* p, std::size_t bytes) noexcept {
   if (!p) return;
   State& st = state();
   st.allocated.fetch_sub(bytes, std::memory_order_relaxed);
+  if (bytes < kMinCachedBytes) return small_free(p);
   if (!cacheable(bytes)) return system_free(p);
   const int c = class_of(bytes);
   const std::size_t size = class_bytes(c);

@@ -6,7 +6,7 @@
 
 #include <atomic>
 #include <mutex>
-#include <unordered_map>
+#include <vector>
 
 #include <xgrad/core/anomaly.hpp>
 #include <xgrad/core/autocast.hpp>
@@ -37,6 +37,51 @@ class GraphRoot final : public Node {
 /// Gradient elements from which a node is worth handing to another thread (measured with
 /// bench/parallel_bench.cpp: below it, mlp_10_b32 got slower with two threads).
 constexpr int64_t kSpawnElements = 1 << 14;
+
+/// Node -> its index in the discovered graph: open addressing with linear probing in one
+/// array that doubles at half full. A backward pass looks every edge up; std::unordered_map
+/// made one heap node per graph node, a visible share of a small model's step.
+class NodeIndex {
+ public:
+  NodeIndex() : slots_(16, Slot{nullptr, -1}) {}
+  /// The index of `node`, or -1.
+  int32_t find(const Node* node) const {
+    for (size_t i = hash(node);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i].node == node) return slots_[i].index;
+      if (!slots_[i].node) return -1;
+    }
+  }
+  /// Records a node not yet recorded.
+  void insert(const Node* node, int32_t index) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    place(node, index);
+    ++size_;
+  }
+
+ private:
+  struct Slot {
+    const Node* node;
+    int32_t index;
+  };
+  size_t hash(const Node* node) const {
+    // Fibonacci hashing of the address (allocations are aligned: the low bits carry nothing).
+    const auto bits = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(node));
+    return static_cast<size_t>((bits * 0x9E3779B97F4A7C15ull) >> 32) & (slots_.size() - 1);
+  }
+  void place(const Node* node, int32_t index) {
+    size_t i = hash(node);
+    while (slots_[i].node) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = Slot{node, index};
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2, Slot{nullptr, -1});
+    old.swap(slots_);
+    for (const Slot& slot : old)
+      if (slot.node) place(slot.node, slot.index);
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
 
 /// A gradient to hand back instead of accumulating (xgrad::grad): the one arriving at
 /// output `output_nr` of `node`.
@@ -73,10 +118,7 @@ class GraphTask {
   }
 
   /// Index of `node` in the discovered graph, or -1 when backward does not reach it.
-  int32_t find(Node* node) const {
-    auto it = index_.find(node);
-    return it == index_.end() ? -1 : it->second;
-  }
+  int32_t find(Node* node) const { return index_.find(node); }
 
   /// Runs every ready node until none is left; returns the captured gradients. With more
   /// than one thread, nodes that become ready together run as parallel TBB tasks; the results
@@ -143,13 +185,13 @@ class GraphTask {
       }
       stack.back().second = pos + 1;
       Node* v = edges[pos].node.get();
-      if (v && index_.find(v) == index_.end()) stack.emplace_back(add_node(v), 0);
+      if (v && index_.find(v) < 0) stack.emplace_back(add_node(v), 0);
     }
   }
 
   int32_t add_node(Node* node) {
     const auto id = static_cast<int32_t>(nodes_.size());
-    index_.emplace(node, id);
+    index_.insert(node, id);
     nodes_.push_back(node);
     return id;
   }
@@ -168,7 +210,7 @@ class GraphTask {
     for (int32_t u : post_order_) {
       for (const auto& e : nodes_[u]->next_edges()) {
         if (!e.node) continue;
-        const int32_t v = index_.at(e.node.get());
+        const int32_t v = index_.find(e.node.get());
         if (is_target_[v] || executed_[v]) {
           executed_[u] = 1;
           break;
@@ -193,7 +235,7 @@ class GraphTask {
       const auto& edges = nodes_[u]->next_edges();
       for (size_t i = 0; i < edges.size(); ++i) {
         if (!edges[i].node) continue;
-        const int32_t v = index_.at(edges[i].node.get());
+        const int32_t v = index_.find(edges[i].node.get());
         if (executed_[v] || is_target_[v]) {
           edge_target_[edge_base_[u] + i] = v;
           edge_slot_[edge_base_[u] + i] = count[v]++;  // local slot number, made global below
@@ -358,7 +400,7 @@ class GraphTask {
   bool retain_graph_;
   bool create_graph_;
   bool detect_anomaly_;  // read once: nodes may run on other threads
-  std::unordered_map<Node*, int32_t> index_;
+  NodeIndex index_;
   std::vector<Node*> nodes_;
   std::vector<int32_t> post_order_;
   std::vector<char> is_target_, executed_;

@@ -80,6 +80,9 @@ bool any_requires_grad(const TensorList& tensors) {
 }  // namespace detail
 
 void FunctionNodeBase::connect(const TensorList& inputs, const std::vector<Tensor*>& outputs) {
+  next_edges_.reserve(inputs.size());  // one allocation each, not one per doubling
+  input_meta_.reserve(inputs.size());
+  output_meta_.reserve(outputs.size());
   for (const auto& in : inputs) add_input(in);
   ctx.input_meta_ = &input_meta_;
   for (Tensor* out : outputs) {
