@@ -83,8 +83,8 @@ void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const
   // consolidate its fast bins, and kernel dispatch), most of a 32x32x32 product. perf on the
   // 10-32-32-1 MLP step: 28% of its samples in dnnl_sgemm; its CPU time 0.88x with this.
   if (2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) < 3e5) {
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m,
-                n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n,
+                k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
   OneOpenMPThread one;
